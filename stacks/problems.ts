@@ -1,0 +1,36 @@
+// Collects every problem in a stack's settings so they can be reported together.
+
+/** Thrown when settings are invalid; its message lists every problem, one per line. */
+export class SettingsError extends Error {
+    constructor(readonly problems: string[]) {
+        super(
+            `Invalid stack settings (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+                problems.map((problem) => `  - ${problem}`).join("\n"),
+        );
+        this.name = "SettingsError";
+    }
+}
+
+export class Problems {
+    readonly list: string[] = [];
+
+    /** Records `path: "value" message`, e.g. `metallb.reservations[0].address: "300.1.1.1" is not an IP address`. */
+    invalid(path: string, value: unknown, message: string): void {
+        this.list.push(`${path}: ${JSON.stringify(value)} ${message}`);
+    }
+
+    /** Records a problem about a relation between settings rather than one value. */
+    conflict(message: string): void {
+        this.list.push(message);
+    }
+
+    missing(path: string, expected: string): void {
+        this.list.push(`${path} is required (${expected})`);
+    }
+
+    throwIfAny(): void {
+        if (this.list.length > 0) {
+            throw new SettingsError(this.list);
+        }
+    }
+}
