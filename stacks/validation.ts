@@ -286,7 +286,7 @@ function readResourceMap(
             problems.invalid(map.pathOf(name), value, `is not a container resource this stack sets (${resourceNames.join(", ")})`);
             continue;
         }
-        if (parseQuantity(value as string) === undefined || (typeof value !== "string" && typeof value !== "number")) {
+        if ((typeof value !== "string" && typeof value !== "number") || parseQuantity(value) === undefined) {
             problems.invalid(map.pathOf(name), value, "is not a Kubernetes quantity (e.g. 500m, 2, 256Mi, 1Gi)");
             continue;
         }
