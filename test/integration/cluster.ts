@@ -1,0 +1,88 @@
+// Reads objects back from the API server the tests run against (KUBECONFIG from the environment).
+
+import * as k8s from "@kubernetes/client-node";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KubernetesObject = k8s.KubernetesObject & Record<string, any>;
+
+export interface ObjectReference {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+}
+
+export class Cluster {
+    private readonly client: k8s.KubernetesObjectApi;
+
+    constructor() {
+        const config = new k8s.KubeConfig();
+        config.loadFromDefault();
+        this.client = k8s.KubernetesObjectApi.makeApiClient(config);
+    }
+
+    private static spec(reference: ObjectReference): k8s.KubernetesObject {
+        return {
+            apiVersion: reference.apiVersion,
+            kind: reference.kind,
+            metadata: { name: reference.name, namespace: reference.namespace },
+        };
+    }
+
+    async read(reference: ObjectReference): Promise<KubernetesObject> {
+        const response = await this.client.read(Cluster.spec(reference));
+        return response.body as KubernetesObject;
+    }
+
+    /** The object, or undefined when the API server answers 404. */
+    async find(reference: ObjectReference): Promise<KubernetesObject | undefined> {
+        try {
+            return await this.read(reference);
+        } catch (error) {
+            if (statusCodeOf(error) === 404) {
+                return undefined;
+            }
+            throw error;
+        }
+    }
+
+    async list(apiVersion: string, kind: string, namespace?: string): Promise<KubernetesObject[]> {
+        const response = await this.client.list(apiVersion, kind, namespace);
+        return response.body.items as KubernetesObject[];
+    }
+
+    async create(object: KubernetesObject): Promise<KubernetesObject> {
+        const response = await this.client.create(object);
+        return response.body as KubernetesObject;
+    }
+
+    async delete(reference: ObjectReference): Promise<void> {
+        await this.client.delete(Cluster.spec(reference));
+    }
+
+    /** Polls until `check` returns a value, or fails after `timeoutMs` with `what` in the message. */
+    async waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+            const value = await check();
+            if (value !== undefined) {
+                return value;
+            }
+            if (Date.now() > deadline) {
+                throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+            }
+            await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+    }
+}
+
+export function statusCodeOf(error: unknown): number | undefined {
+    const response = (error as { response?: { statusCode?: number } }).response;
+    return response?.statusCode ?? (error as { statusCode?: number }).statusCode;
+}
+
+/** The API server's message for a rejected request (e.g. the quota admission error). */
+export function apiMessageOf(error: unknown): string {
+    const body = (error as { body?: { message?: string } }).body;
+    return body?.message ?? String(error);
+}

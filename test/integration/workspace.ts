@@ -1,0 +1,175 @@
+// Runs the real `pulumi` CLI against the local control plane, the way a user does.
+//
+// Each workspace is a temporary folder that links to the project's sources and holds its own copy
+// of the stack file, with a file backend beside it. Tests edit that copy freely and never touch
+// the committed Pulumi.<stack>.yaml (`pulumi stack init` also writes a secrets salt into it).
+
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as os from "os";
+import * as path from "path";
+
+export const repositoryRoot = path.resolve(__dirname, "..", "..");
+export const policyPackDirectory = path.join(repositoryRoot, "policy");
+export const homelabPolicyConfig = path.join(policyPackDirectory, "config.homelab.json");
+
+export interface CommandResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+    /** stdout and stderr together, for assertions on messages that may land on either. */
+    output: string;
+}
+
+export interface WorkspaceOptions {
+    /** Folder holding Pulumi.yaml and the program; its entries are linked, not copied. */
+    programDirectory: string;
+    stack: string;
+    /** Print the CLI's output as it runs (for the demo). */
+    echo?: boolean;
+}
+
+type StackFile = { config: Record<string, unknown> } & Record<string, unknown>;
+
+export class PulumiWorkspace {
+    private readonly pristineStackFile: string;
+
+    private constructor(
+        readonly directory: string,
+        readonly stack: string,
+        private readonly environment: NodeJS.ProcessEnv,
+        private readonly echo: boolean,
+    ) {
+        this.pristineStackFile = fs.readFileSync(this.stackFilePath, "utf8");
+    }
+
+    /** Links the program into a temporary folder, points a file backend there and creates the stack. */
+    static async create(options: WorkspaceOptions): Promise<PulumiWorkspace> {
+        const directory = fs.mkdtempSync(path.join(os.tmpdir(), `homelab-${options.stack}-`));
+        const program = path.join(directory, "program");
+        fs.mkdirSync(program);
+        for (const entry of fs.readdirSync(options.programDirectory)) {
+            if (entry.startsWith("Pulumi.") || entry === "node_modules") {
+                continue;
+            }
+            fs.symlinkSync(path.join(options.programDirectory, entry), path.join(program, entry));
+        }
+        fs.copyFileSync(path.join(options.programDirectory, "Pulumi.yaml"), path.join(program, "Pulumi.yaml"));
+        const stackFile = path.join(options.programDirectory, `Pulumi.${options.stack}.yaml`);
+        if (fs.existsSync(stackFile)) {
+            fs.copyFileSync(stackFile, path.join(program, `Pulumi.${options.stack}.yaml`));
+        } else {
+            fs.writeFileSync(path.join(program, `Pulumi.${options.stack}.yaml`), "config: {}\n");
+        }
+        fs.symlinkSync(path.join(repositoryRoot, "node_modules"), path.join(program, "node_modules"));
+        const backend = path.join(directory, "state");
+        fs.mkdirSync(backend);
+        const environment: NodeJS.ProcessEnv = {
+            ...process.env,
+            // The language host runs `node`: Node 22 from node_modules/.bin, not the machine's.
+            PATH: `${path.join(repositoryRoot, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}`,
+            PULUMI_BACKEND_URL: `file://${backend}`,
+            PULUMI_CONFIG_PASSPHRASE: "",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_SKIP_CONFIRMATIONS: "true",
+        };
+        const workspace = new PulumiWorkspace(program, options.stack, environment, options.echo ?? false);
+        await workspace.pulumiOrFail(["stack", "init", options.stack]);
+        return workspace;
+    }
+
+    get stackFilePath(): string {
+        return path.join(this.directory, `Pulumi.${this.stack}.yaml`);
+    }
+
+    /** Replaces whole top-level settings (e.g. `metallb`) in this workspace's stack file. */
+    setSettings(project: string, settings: Record<string, unknown>): void {
+        const file = yaml.load(fs.readFileSync(this.stackFilePath, "utf8")) as StackFile;
+        file.config = file.config ?? {};
+        for (const [key, value] of Object.entries(settings)) {
+            file.config[`${project}:${key}`] = value;
+        }
+        fs.writeFileSync(this.stackFilePath, yaml.dump(file));
+    }
+
+    /** Reads one top-level setting from this workspace's stack file, deep-copied. */
+    getSetting<T>(project: string, key: string): T {
+        const file = yaml.load(fs.readFileSync(this.stackFilePath, "utf8")) as StackFile;
+        return structuredClone(file.config[`${project}:${key}`]) as T;
+    }
+
+    /** Puts back the stack file as it was copied (keeping the secrets salt `stack init` added). */
+    resetSettings(): void {
+        const salt = (yaml.load(fs.readFileSync(this.stackFilePath, "utf8")) as StackFile).encryptionsalt;
+        const pristine = yaml.load(this.pristineStackFile) as StackFile;
+        fs.writeFileSync(this.stackFilePath, yaml.dump({ ...pristine, ...(salt ? { encryptionsalt: salt } : {}) }));
+    }
+
+    /** Runs `pulumi <args>` for this stack and returns what it printed and its exit code. */
+    pulumi(args: string[]): Promise<CommandResult> {
+        const fullArgs = [...args, "--stack", this.stack, "--non-interactive", "--color", "never"];
+        return new Promise((resolve, reject) => {
+            const child = spawn("pulumi", fullArgs, { cwd: this.directory, env: this.environment });
+            let stdout = "";
+            let stderr = "";
+            let output = "";
+            child.stdout.on("data", (chunk: Buffer) => {
+                stdout += chunk;
+                output += chunk;
+                if (this.echo) {
+                    process.stdout.write(chunk);
+                }
+            });
+            child.stderr.on("data", (chunk: Buffer) => {
+                stderr += chunk;
+                output += chunk;
+                if (this.echo) {
+                    process.stderr.write(chunk);
+                }
+            });
+            child.on("error", reject);
+            child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, output }));
+        });
+    }
+
+    /** Like pulumi(), but throws with the CLI's output when it fails. */
+    async pulumiOrFail(args: string[]): Promise<CommandResult> {
+        const result = await this.pulumi(args);
+        if (result.code !== 0) {
+            throw new Error(`pulumi ${args.join(" ")} exited with ${result.code}:\n${result.output}`);
+        }
+        return result;
+    }
+
+    up(extra: string[] = []): Promise<CommandResult> {
+        return this.pulumi(["up", "--yes", ...extra]);
+    }
+
+    preview(extra: string[] = []): Promise<CommandResult> {
+        return this.pulumi(["preview", ...extra]);
+    }
+
+    async outputs(): Promise<Record<string, unknown>> {
+        const result = await this.pulumiOrFail(["stack", "output", "--json"]);
+        return JSON.parse(result.stdout) as Record<string, unknown>;
+    }
+
+    /** Resources the stack's state holds, by type (e.g. to prove nothing was created). */
+    async stateResourceTypes(): Promise<string[]> {
+        const result = await this.pulumiOrFail(["stack", "export"]);
+        const state = JSON.parse(result.stdout) as { deployment?: { resources?: { type: string }[] } };
+        return (state.deployment?.resources ?? []).map((resource) => resource.type);
+    }
+
+    /** Removes the temporary folder (state included); the cluster is the caller's to tear down. */
+    dispose(): void {
+        fs.rmSync(path.dirname(this.directory), { recursive: true, force: true });
+    }
+}
+
+/** Policy-pack flags for `pulumi preview` / `pulumi up`. */
+export function policyPackArgs(config: string = homelabPolicyConfig): string[] {
+    return ["--policy-pack", policyPackDirectory, "--policy-pack-config", config];
+}
