@@ -2,8 +2,9 @@
 
 import * as k8s from "@kubernetes/client-node";
 
+/** An object as the API server returns it; tests read fields by path. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type KubernetesObject = k8s.KubernetesObject & Record<string, any>;
+export type KubernetesObject = Record<string, any>;
 
 export interface ObjectReference {
     apiVersion: string;
@@ -21,7 +22,7 @@ export class Cluster {
         this.client = k8s.KubernetesObjectApi.makeApiClient(config);
     }
 
-    private static spec(reference: ObjectReference): k8s.KubernetesObject {
+    private static spec(reference: ObjectReference) {
         return {
             apiVersion: reference.apiVersion,
             kind: reference.kind,
@@ -31,7 +32,7 @@ export class Cluster {
 
     async read(reference: ObjectReference): Promise<KubernetesObject> {
         const response = await this.client.read(Cluster.spec(reference));
-        return response.body as KubernetesObject;
+        return plain(response.body, reference.apiVersion, reference.kind);
     }
 
     /** The object, or undefined when the API server answers 404. */
@@ -48,12 +49,12 @@ export class Cluster {
 
     async list(apiVersion: string, kind: string, namespace?: string): Promise<KubernetesObject[]> {
         const response = await this.client.list(apiVersion, kind, namespace);
-        return response.body.items as KubernetesObject[];
+        return response.body.items.map((item) => plain(item, apiVersion, kind));
     }
 
     async create(object: KubernetesObject): Promise<KubernetesObject> {
-        const response = await this.client.create(object);
-        return response.body as KubernetesObject;
+        const response = await this.client.create(object as k8s.KubernetesObject);
+        return plain(response.body, object.apiVersion, object.kind);
     }
 
     async delete(reference: ObjectReference): Promise<void> {
@@ -74,6 +75,16 @@ export class Cluster {
             await new Promise((resolve) => setTimeout(resolve, 500));
         }
     }
+}
+
+/**
+ * The client turns built-in kinds into model classes (absent fields as undefined, `default` as
+ * `_default`); tests compare the JSON the API server sent, so serialize them back.
+ */
+function plain(body: unknown, apiVersion: string, kind: string): KubernetesObject {
+    const version = apiVersion.split("/").pop() ?? "";
+    const modelType = `${version.charAt(0).toUpperCase()}${version.slice(1)}${kind}`;
+    return JSON.parse(JSON.stringify(k8s.ObjectSerializer.serialize(body, modelType))) as KubernetesObject;
 }
 
 export function statusCodeOf(error: unknown): number | undefined {

@@ -74,9 +74,11 @@ export class PulumiWorkspace {
             PULUMI_SKIP_UPDATE_CHECK: "true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             PULUMI_SKIP_CONFIRMATIONS: "true",
+            // Enables `--event-log`, which the tests read to check the order of operations.
+            PULUMI_DEBUG_COMMANDS: "true",
         };
         const workspace = new PulumiWorkspace(program, options.stack, environment, options.echo ?? false);
-        await workspace.pulumiOrFail(["stack", "init", options.stack]);
+        await workspace.pulumiOrFail(["stack", "init"]);
         return workspace;
     }
 

@@ -1,0 +1,399 @@
+#!/usr/bin/env bash
+# Provides the binaries the integration tests need: the Pulumi CLI, its Node.js language host,
+# the Kubernetes resource plugin, etcd, kube-apiserver and kube-controller-manager.
+#
+# No prebuilt release can be downloaded here, so every piece is built from its Go module with
+# the ordinary `go` client, once, into a cache outside the repository (one folder per component
+# and version). Later runs find the finished binaries and return in well under a second.
+#
+# Usage:
+#   eval "$(bash scripts/toolchain.sh)"   # build what is missing, then export the environment
+#   bash scripts/toolchain.sh --check     # only report what is missing (exit 1 if anything is)
+#
+# stdout carries nothing but `export` lines; progress and errors go to stderr.
+set -euo pipefail
+
+PULUMI_VERSION=v3.274.1
+# The Node.js language host is published as its own module only at commits, and the Go module
+# proxy reachable here serves none of them. Until v3.68.0 it was a package inside
+# github.com/pulumi/pulumi/sdk/v3, which is served: that is the newest host we can build. The
+# CLI still runs programs through it (it falls back when a host lacks newer RPCs), and the host
+# starts the project's own @pulumi/pulumi (`node_modules/@pulumi/pulumi/cmd/run`). It lacks
+# RunPlugin, which starts policy packs: build_nodejs_host compiles ours in.
+NODEJS_HOST_SDK_VERSION=v3.68.0
+# @pulumi/kubernetes 4.25.0 asks the engine for this plugin version; the provider module is
+# only published as a pseudo-version of the v4.25.0 tag's commit.
+K8S_PROVIDER_VERSION=4.25.0
+K8S_PROVIDER_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199
+# Stands in for the provider module's `replace .../sdk/v4 => ../sdk`.
+K8S_PROVIDER_SDK_VERSION=v4.25.0
+ETCD_VERSION=v3.6.16
+KUBERNETES_VERSION=v1.34.4
+
+# Versions accepted from $KUBEBUILDER_ASSETS or PATH instead of building (extended regexes
+# matched against the version the binary prints).
+ETCD_ACCEPT='^3\.(5|6)\.'
+KUBERNETES_ACCEPT='^v1\.(33|34)\.'
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CACHE=${HOMELAB_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/homelab-platform/toolchain}
+BIN="$CACHE/bin"
+PULUMI_HOME_DIR="$CACHE/pulumi-home"
+
+PULUMI_DIR="$CACHE/pulumi-$PULUMI_VERSION"
+NODEJS_HOST_DIR="$CACHE/pulumi-language-nodejs-sdk-$NODEJS_HOST_SDK_VERSION-runplugin-$(cksum <"$SCRIPT_DIR/toolchain/nodejs_run_plugin.go" | cut -d" " -f1)"
+K8S_PROVIDER_DIR="$CACHE/pulumi-resource-kubernetes-v$K8S_PROVIDER_VERSION"
+ETCD_DIR="$CACHE/etcd-$ETCD_VERSION"
+KUBERNETES_DIR="$CACHE/kubernetes-$KUBERNETES_VERSION"
+K8S_PLUGIN_MARKER="$PULUMI_HOME_DIR/plugins/resource-kubernetes-v$K8S_PROVIDER_VERSION/pulumi-resource-kubernetes"
+
+# Builds must not pick up a newer Go toolchain, VCS stamping or a workspace from the caller.
+export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false GOWORK=off CGO_ENABLED=0
+
+log() { printf 'toolchain: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+check_only=false
+case "${1:-}" in
+  --check) check_only=true ;;
+  "") ;;
+  -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 0 ;;
+  *) die "unknown argument: $1 (try --help)" ;;
+esac
+
+# ---------------------------------------------------------------------------------------------
+# Finding usable binaries that are already installed.
+
+# Prints the path of an installed binary whose version matches $2, searching
+# $KUBEBUILDER_ASSETS (the envtest convention) first, then PATH. Our own bin/ is skipped: it
+# only holds links to what an earlier run chose.
+find_installed() {
+  local name=$1 accept=$2 candidate version
+  for candidate in ${KUBEBUILDER_ASSETS:+"$KUBEBUILDER_ASSETS/$name"} "$(type -P "$name" || true)"; do
+    [[ -n $candidate && -x $candidate ]] || continue
+    # Resolved, so that bin/ never links to itself.
+    candidate=$(readlink -f "$candidate")
+    [[ $candidate == "$CACHE"/* ]] && continue
+    version=$(installed_version "$name" "$candidate") || continue
+    if [[ $version =~ $accept ]]; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+installed_version() {
+  local name=$1 path=$2
+  case $name in
+    etcd) timeout 10 "$path" --version 2>/dev/null | sed -n 's/^etcd Version: //p' ;;
+    kube-*) timeout 10 "$path" --version 2>/dev/null | sed -n 's/^Kubernetes //p' ;;
+    pulumi) timeout 10 "$path" version 2>/dev/null ;;
+  esac
+}
+
+# ---------------------------------------------------------------------------------------------
+# Building from the Go module proxy.
+
+# Prints the local path of a module's go.mod, downloading it (only the .mod) if needed.
+module_gomod() {
+  go mod download -json "$1" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p'
+}
+
+module_dir() {
+  go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p'
+}
+
+# The `go` line for a wrapper: the upstream module's own, but at least 1.24 (needed for the
+# `tool` directive). A matching `godebug default=` keeps the upstream runtime defaults.
+wrapper_go_lines() {
+  local gomod=$1 version minor
+  version=$(sed -n 's/^go \([0-9.]*\).*/\1/p' "$gomod" | head -n1)
+  minor=$(cut -d. -f2 <<<"$version")
+  if ((minor < 24)); then
+    printf 'go 1.24.0\n\ngodebug default=go1.%s\n' "$minor"
+  else
+    printf 'go %s\n\ngodebug default=go1.%s\n' "$version" "$minor"
+  fi
+}
+
+# `replace` lines of a go.mod that point at other modules (not at folders of its repository).
+# A dependency's replaces are ignored by Go, so a wrapper has to repeat them.
+nonlocal_replaces() {
+  awk '
+    /^replace \($/ { block = 1; next }
+    block && /^\)/ { block = 0; next }
+    block { line = $0 }
+    !block && /^replace / { line = substr($0, 9) }
+    line != "" {
+      split(line, parts, "=>")
+      target = parts[2]; gsub(/^[ \t]+/, "", target)
+      if (index(line, "=>") && target !~ /^\.\.?\//) print "\t" line
+      line = ""
+    }
+  ' "$1" | sed 's/^\t[[:space:]]*/\t/'
+}
+
+# Writes a wrapper module into $1 (go.mod from stdin), resolves it and builds its `tool`
+# packages into $2 with extra linker flags $3. A binary appears in $2 only once complete.
+build_wrapper() {
+  local build=$1 out=$2 ldflags=$3
+  shift 3
+  mkdir -p "$build" "$out"
+  cat >"$build/go.mod"
+  (
+    cd "$build"
+    go mod tidy >&2
+    tmp=$(mktemp -d "$out/.build.XXXXXX")
+    trap 'rm -rf "$tmp"' EXIT
+    # One `go build` for all packages, so shared dependencies are compiled once.
+    if (($# == 1)); then
+      go build -trimpath -tags osusergo,grpcnotrace -ldflags "-s -w $ldflags" \
+        -o "$tmp/$(binary_name "$1")" "$1" >&2
+    else
+      go build -trimpath -tags osusergo,grpcnotrace -ldflags "-s -w $ldflags" -o "$tmp/" "$@" >&2
+    fi
+    for pkg in "$@"; do
+      mv -f "$tmp/$(binary_name "$pkg")" "$out/$(binary_name "$pkg")"
+    done
+  )
+}
+
+# Binary name of a main package (etcd's main package is the module root).
+binary_name() {
+  case $1 in
+    go.etcd.io/etcd/server/v3) echo etcd ;;
+    *) echo "${1##*/}" ;;
+  esac
+}
+
+timed() {
+  local label=$1 start=$SECONDS
+  shift
+  "$@"
+  log "$label done in $((SECONDS - start))s"
+}
+
+build_pulumi() {
+  log "building pulumi $PULUMI_VERSION (cold builds take several minutes)..."
+  local pkg_mod
+  pkg_mod=$(module_gomod "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION")
+  {
+    printf 'module homelab.local/toolchain/pulumi\n\n'
+    wrapper_go_lines "$pkg_mod"
+    printf '\nrequire (\n\tgithub.com/pulumi/pulumi/pkg/v3 %s\n\tgithub.com/pulumi/pulumi/sdk/v3 %s\n)\n' \
+      "$PULUMI_VERSION" "$PULUMI_VERSION"
+    # pkg/v3 replaces github.com/atotto/clipboard with a fork; its API differs, so it is needed.
+    printf '\nreplace (\n%s\n)\n' "$(nonlocal_replaces "$pkg_mod")"
+    printf '\ntool github.com/pulumi/pulumi/pkg/v3/cmd/pulumi\n'
+  } | build_wrapper "$PULUMI_DIR/build" "$PULUMI_DIR" \
+    "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+}
+
+# The host is built from a copy of its package with our RunPlugin (scripts/toolchain/
+# nodejs_run_plugin.go) in place of the "not supported" stub, so `--policy-pack ./policy` works.
+build_nodejs_host() {
+  log "building pulumi-language-nodejs (sdk $NODEJS_HOST_SDK_VERSION, with RunPlugin)..."
+  local sdk_mod sdk_dir host="$NODEJS_HOST_DIR/build/pulumi-language-nodejs"
+  sdk_mod=$(module_gomod "github.com/pulumi/pulumi/sdk/v3@$NODEJS_HOST_SDK_VERSION")
+  sdk_dir=$(module_dir "github.com/pulumi/pulumi/sdk/v3@$NODEJS_HOST_SDK_VERSION")
+  rm -rf "$host"
+  mkdir -p "$host"
+  for file in "$sdk_dir"/nodejs/cmd/pulumi-language-nodejs/*.go; do
+    [[ $file == *_test.go ]] && continue
+    cp "$file" "$host/"
+  done
+  chmod -R u+w "$host"
+  awk '/^func \(host \*nodeLanguageHost\) RunPlugin\(/ { skip = 1 }
+       !skip { print }
+       skip && /^}/ { skip = 0 }' "$host/main.go" >"$host/main.go.new"
+  mv "$host/main.go.new" "$host/main.go"
+  cp "$SCRIPT_DIR/toolchain/nodejs_run_plugin.go" "$host/"
+  {
+    printf 'module homelab.local/toolchain/nodejs-host\n\n'
+    wrapper_go_lines "$sdk_mod"
+    printf '\nrequire github.com/pulumi/pulumi/sdk/v3 %s\n' "$NODEJS_HOST_SDK_VERSION"
+    printf '\nreplace (\n%s\n)\n' "$(nonlocal_replaces "$sdk_mod")"
+  } | build_wrapper "$NODEJS_HOST_DIR/build" "$NODEJS_HOST_DIR" \
+    "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$NODEJS_HOST_SDK_VERSION" \
+    homelab.local/toolchain/nodejs-host/pulumi-language-nodejs
+}
+
+# The provider's main package go:embeds schema-embed.json and terraform-mapping-embed.json,
+# which upstream's `go generate` (cmd/pulumi-resource-kubernetes/generate.go) derives from
+# schema.json (stamping the version into it) and terraform-mapping.json. So the module is
+# built from a writable copy of its source, where that generator is run first.
+build_k8s_provider() {
+  log "building pulumi-resource-kubernetes v$K8S_PROVIDER_VERSION (cold builds take several minutes)..."
+  local src="$K8S_PROVIDER_DIR/build/provider" module_src
+  module_src=$(module_dir "github.com/pulumi/pulumi-kubernetes/provider/v4@$K8S_PROVIDER_MODULE_VERSION")
+  rm -rf "$src"
+  mkdir -p "$src"
+  cp -R "$module_src/." "$src/"
+  chmod -R u+w "$src"
+  (
+    cd "$src"
+    # The module replaces its SDK with the repository folder ../sdk; use the published SDK of
+    # the same release instead.
+    go mod edit -replace "github.com/pulumi/pulumi-kubernetes/sdk/v4=github.com/pulumi/pulumi-kubernetes/sdk/v4@$K8S_PROVIDER_SDK_VERSION"
+    # -mod=mod records checksums for just what the build needs (tidy would also chase the
+    # test-only dependencies of every package).
+    (cd cmd/pulumi-resource-kubernetes && VERSION=$K8S_PROVIDER_VERSION go run -mod=mod ./generate.go)
+    tmp=$(mktemp "$K8S_PROVIDER_DIR/.pulumi-resource-kubernetes.XXXXXX")
+    trap 'rm -f "$tmp"' EXIT
+    go build -mod=mod -trimpath -ldflags "-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$K8S_PROVIDER_VERSION" \
+      -o "$tmp" ./cmd/pulumi-resource-kubernetes >&2
+    mv -f "$tmp" "$K8S_PROVIDER_DIR/pulumi-resource-kubernetes"
+  )
+}
+
+build_etcd() {
+  log "building etcd $ETCD_VERSION (cold builds take a few minutes)..."
+  local server_mod
+  server_mod=$(module_gomod "go.etcd.io/etcd/server/v3@$ETCD_VERSION")
+  {
+    printf 'module homelab.local/toolchain/etcd\n\n'
+    wrapper_go_lines "$server_mod"
+    printf '\nrequire go.etcd.io/etcd/server/v3 %s\n' "$ETCD_VERSION"
+    # The server module replaces its sibling modules with repository folders; the published
+    # modules of the same release are the same code.
+    printf '\nreplace (\n'
+    local sibling
+    for sibling in api/v3 client/pkg/v3 client/v3 pkg/v3; do
+      printf '\tgo.etcd.io/etcd/%s => go.etcd.io/etcd/%s %s\n' "$sibling" "$sibling" "$ETCD_VERSION"
+    done
+    printf ')\n\ntool go.etcd.io/etcd/server/v3\n'
+  } | build_wrapper "$ETCD_DIR/build" "$ETCD_DIR" "" go.etcd.io/etcd/server/v3
+}
+
+build_kubernetes() {
+  log "building kube-apiserver and kube-controller-manager $KUBERNETES_VERSION (cold builds take several minutes)..."
+  local k8s_mod staging_version minor ldflags="" pkg
+  k8s_mod=$(module_gomod "k8s.io/kubernetes@$KUBERNETES_VERSION")
+  # k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with
+  # ./staging/src/k8s.io/<name>; each is published as k8s.io/<name> v0.<minor>.<patch>.
+  staging_version="v0.${KUBERNETES_VERSION#v1.}"
+  minor=$(cut -d. -f2 <<<"$KUBERNETES_VERSION")
+  # Without these the binaries report a placeholder version, which clients and the
+  # apiserver's own compatibility checks read.
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+    ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  done
+  {
+    printf 'module homelab.local/toolchain/kubernetes\n\n'
+    wrapper_go_lines "$k8s_mod"
+    printf '\nrequire k8s.io/kubernetes %s\n\nreplace (\n' "$KUBERNETES_VERSION"
+    awk -v v="$staging_version" '$1 ~ /^k8s\.io\// && $2 == "v0.0.0" { print "\t" $1 " => " $1 " " v }' "$k8s_mod"
+    printf ')\n\ntool (\n\tk8s.io/kubernetes/cmd/kube-apiserver\n\tk8s.io/kubernetes/cmd/kube-controller-manager\n)\n'
+  } | build_wrapper "$KUBERNETES_DIR/build" "$KUBERNETES_DIR" "$ldflags" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+}
+
+# Registers the provider binary as the plugin @pulumi/kubernetes asks for, so the engine never
+# tries to download it.
+install_k8s_plugin() {
+  log "installing the kubernetes v$K8S_PROVIDER_VERSION plugin into $PULUMI_HOME_DIR"
+  PULUMI_HOME=$PULUMI_HOME_DIR PULUMI_SKIP_UPDATE_CHECK=true \
+    "$PULUMI_DIR/pulumi" plugin install resource kubernetes "v$K8S_PROVIDER_VERSION" \
+    --file "$K8S_PROVIDER_DIR/pulumi-resource-kubernetes" >&2
+}
+
+# ---------------------------------------------------------------------------------------------
+# Deciding what to use.
+
+# Each entry: link name in bin/ -> where the binary comes from.
+declare -A source_of=()
+missing=()
+
+# Use an installed binary if its version fits, else the cached build (building it if allowed).
+resolve() {
+  local name=$1 accept=$2 cached=$3 builder=$4 found
+  if [[ -n $accept ]] && found=$(find_installed "$name" "$accept"); then
+    source_of[$name]=$found
+    return
+  fi
+  if [[ ! -x $cached ]]; then
+    if $check_only; then
+      missing+=("$name (would build into ${cached%/*})")
+      return
+    fi
+    timed "$name" "$builder"
+    [[ -x $cached ]] || die "$builder did not produce $cached"
+  fi
+  source_of[$name]=$cached
+}
+
+mkdir -p "$CACHE"
+# Module queries below must not be read as commands on whatever Go module the caller is in.
+cd "$CACHE"
+if ! $check_only; then
+  # One build at a time per cache; a second caller waits and then finds the binaries.
+  exec 9>"$CACHE/.lock"
+  if ! flock -n 9; then
+    log "waiting for another build in $CACHE..."
+    flock 9
+  fi
+fi
+
+resolve etcd "$ETCD_ACCEPT" "$ETCD_DIR/etcd" build_etcd
+resolve kube-apiserver "$KUBERNETES_ACCEPT" "$KUBERNETES_DIR/kube-apiserver" build_kubernetes
+resolve kube-controller-manager "$KUBERNETES_ACCEPT" "$KUBERNETES_DIR/kube-controller-manager" build_kubernetes
+# The Pulumi pieces always come from the cache: the plugin must be this exact version and the
+# language host has to sit next to the CLI that uses it.
+resolve pulumi "" "$PULUMI_DIR/pulumi" build_pulumi
+resolve pulumi-language-nodejs "" "$NODEJS_HOST_DIR/pulumi-language-nodejs" build_nodejs_host
+resolve pulumi-resource-kubernetes "" "$K8S_PROVIDER_DIR/pulumi-resource-kubernetes" build_k8s_provider
+
+if [[ ! -x $K8S_PLUGIN_MARKER ]]; then
+  if $check_only; then
+    missing+=("kubernetes v$K8S_PROVIDER_VERSION plugin in $PULUMI_HOME_DIR")
+  elif [[ -n ${source_of[pulumi]:-} && -n ${source_of[pulumi-resource-kubernetes]:-} ]]; then
+    install_k8s_plugin
+    [[ -x $K8S_PLUGIN_MARKER ]] || die "plugin install did not create $K8S_PLUGIN_MARKER"
+  fi
+fi
+
+if $check_only; then
+  if ((${#missing[@]})); then
+    log "missing:"
+    printf '  %s\n' "${missing[@]}" >&2
+    exit 1
+  fi
+  log "everything is in place under $CACHE"
+  exit 0
+fi
+
+# bin/ holds one link per binary, replaced atomically so a concurrent reader never sees a gap.
+link() {
+  local target=$1 name=$2
+  [[ $(readlink "$name" 2>/dev/null) == "$target" ]] && return
+  ln -sfn "$target" "$name.tmp.$$"
+  mv -fT "$name.tmp.$$" "$name"
+}
+# The CLI expects its language host next to its own (resolved) executable, and warns when the
+# one on PATH resolves to another file. So the host is hard-linked into the CLI's folder and
+# bin/ points at that copy.
+host_next_to_cli="$PULUMI_DIR/pulumi-language-nodejs"
+if [[ -L $host_next_to_cli || ! $host_next_to_cli -ef ${source_of[pulumi-language-nodejs]} ]]; then
+  ln -f "${source_of[pulumi-language-nodejs]}" "$host_next_to_cli.tmp.$$" 2>/dev/null ||
+    cp "${source_of[pulumi-language-nodejs]}" "$host_next_to_cli.tmp.$$"
+  mv -f "$host_next_to_cli.tmp.$$" "$host_next_to_cli"
+fi
+source_of[pulumi-language-nodejs]=$host_next_to_cli
+
+mkdir -p "$BIN"
+for name in etcd kube-apiserver kube-controller-manager pulumi pulumi-language-nodejs; do
+  link "${source_of[$name]}" "$BIN/$name"
+done
+
+quote() { printf '%q' "$1"; }
+cat <<EOF
+export PATH=$(quote "$BIN"):"\$PATH"
+export HOMELAB_TOOLCHAIN_BIN=$(quote "$BIN")
+export PULUMI_HOME=$(quote "$PULUMI_HOME_DIR")
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true
+EOF
