@@ -5,7 +5,14 @@ import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
     {
-        ignores: ["node_modules/**", "policy/node_modules/**", "bin/**", "test/fixtures/**", "**/*.js", "**/*.mjs"],
+        ignores: [
+            "node_modules/**",
+            "policy/node_modules/**",
+            "bin/**",
+            "test/fixtures/**",
+            "**/*.js",
+            "**/*.mjs",
+        ],
     },
     js.configs.recommended,
     ...tseslint.configs.recommended,

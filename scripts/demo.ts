@@ -10,7 +10,11 @@ function banner(text: string): void {
 }
 
 async function main(): Promise<void> {
-    const platform = await PulumiWorkspace.create({ programDirectory: repositoryRoot, stack: "local", echo: true });
+    const platform = await PulumiWorkspace.create({
+        programDirectory: repositoryRoot,
+        stack: "local",
+        echo: true,
+    });
     const regressions = await PulumiWorkspace.create({
         programDirectory: path.join(repositoryRoot, "test/fixtures/programs/regressions"),
         stack: "demo",

@@ -196,6 +196,18 @@ export function rangesOverlap(a: IpRange, b: IpRange): boolean {
     return a.family === b.family && a.first <= b.last && b.first <= a.last;
 }
 
+/** The addresses two ranges share, or undefined when they do not overlap. */
+export function rangeIntersection(a: IpRange, b: IpRange): IpRange | undefined {
+    if (!rangesOverlap(a, b)) {
+        return undefined;
+    }
+    return {
+        family: a.family,
+        first: a.first > b.first ? a.first : b.first,
+        last: a.last < b.last ? a.last : b.last,
+    };
+}
+
 /** The prefix length if the range is exactly one CIDR block, else undefined. */
 function exactPrefixLength(range: IpRange): number | undefined {
     const size = rangeSize(range);
@@ -235,7 +247,9 @@ export function rangeToCidrs(range: IpRange): string[] {
  * This is how a general pool is split around reserved IPs.
  */
 export function subtractAddresses(range: IpRange, removed: IpAddress[]): IpRange[] {
-    const holes = [...new Set(removed.filter((address) => rangeContains(range, address)).map((a) => a.value))];
+    const holes = [
+        ...new Set(removed.filter((address) => rangeContains(range, address)).map((a) => a.value)),
+    ];
     holes.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const pieces: IpRange[] = [];
     let next = range.first;
@@ -247,6 +261,22 @@ export function subtractAddresses(range: IpRange, removed: IpAddress[]): IpRange
     }
     if (next <= range.last) {
         pieces.push({ family: range.family, first: next, last: range.last });
+    }
+    return pieces;
+}
+
+/** What is left of a range once another range is taken out of it: zero, one or two pieces, in order. */
+export function subtractRange(range: IpRange, removed: IpRange): IpRange[] {
+    const shared = rangeIntersection(range, removed);
+    if (!shared) {
+        return [range];
+    }
+    const pieces: IpRange[] = [];
+    if (range.first < shared.first) {
+        pieces.push({ family: range.family, first: range.first, last: shared.first - 1n });
+    }
+    if (shared.last < range.last) {
+        pieces.push({ family: range.family, first: shared.last + 1n, last: range.last });
     }
     return pieces;
 }
@@ -322,7 +352,10 @@ export class RangeIndex<T> {
         while (low <= high) {
             const middle = (low + high) >> 1;
             const range = this.sorted[middle].range;
-            if (range.family < address.family || (range.family === address.family && range.first <= address.value)) {
+            if (
+                range.family < address.family ||
+                (range.family === address.family && range.first <= address.value)
+            ) {
                 found = middle;
                 low = middle + 1;
             } else {
@@ -336,6 +369,38 @@ export class RangeIndex<T> {
                 break;
             }
             if (rangeContains(entry.range, address)) {
+                matches.push(entry);
+            }
+        }
+        return matches.reverse();
+    }
+
+    /** Every range that shares at least one address with `range`, in O(log n + matches). */
+    overlapping(range: IpRange): LabelledRange<T>[] {
+        // Binary search for the last range that starts at or before the end of the query.
+        let low = 0;
+        let high = this.sorted.length - 1;
+        let found = -1;
+        while (low <= high) {
+            const middle = (low + high) >> 1;
+            const candidate = this.sorted[middle].range;
+            if (
+                candidate.family < range.family ||
+                (candidate.family === range.family && candidate.first <= range.last)
+            ) {
+                found = middle;
+                low = middle + 1;
+            } else {
+                high = middle - 1;
+            }
+        }
+        const matches: LabelledRange<T>[] = [];
+        for (let index = found; index >= 0; index--) {
+            const entry = this.sorted[index];
+            if (entry.range.family !== range.family || this.furthestEnd[index] < range.first) {
+                break;
+            }
+            if (rangesOverlap(entry.range, range)) {
                 matches.push(entry);
             }
         }
@@ -368,4 +433,84 @@ export function findAddressesInText(text: string): IpAddress[] {
         }
     }
     return [...found.values()];
+}
+
+/**
+ * How an address is written in a piece of text: as the host of a URL (`http://10.0.0.1:80`), as
+ * `host:port`, on its own, or as part of a network (`10.0.0.0/8`, `10.0.0.1-10.0.0.9`), which names
+ * addresses rather than pointing at one.
+ */
+export type AddressMentionForm = "url" | "host-port" | "bare" | "network";
+
+export interface AddressMention {
+    address: IpAddress;
+    form: AddressMentionForm;
+    /** The mention as written: `http://192.168.1.203:5000` (scheme, host, port; no credentials, no path), `10.0.0.1:80`, `10.0.0.1`. */
+    text: string;
+    /** The host as written inside `text`: `192.168.1.203` or `[fd00::1]`. */
+    host: string;
+}
+
+const ipv4Candidate = /(?<![0-9A-Za-z.])((?:[0-9]{1,3}\.){3}[0-9]{1,3})(?![0-9.])/g;
+const bracketedIpv6Candidate = /\[([0-9a-fA-F:.]+)\]/g;
+const urlPrefix = /([A-Za-z][A-Za-z0-9+.-]*:\/\/)(?:[^\s/@'"]*@)?$/;
+const portSuffix = /^:[0-9]{1,5}(?![0-9])/;
+const ipv4RangeNeighbour = /^\s*-\s*(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?![0-9.])/;
+const ipv4RangeNeighbourBefore = /(?<![0-9.])(?:[0-9]{1,3}\.){3}[0-9]{1,3}\s*-\s*$/;
+
+/**
+ * Finds every IP address written in a piece of text (an env value, a ConfigMap entry) and says how
+ * it is written, in text order. IPv6 is recognised in brackets (`http://[fd00::1]:80`) or when the
+ * whole text is one address.
+ */
+export function findAddressMentions(text: string): AddressMention[] {
+    const whole = parseIp(text);
+    if (whole) {
+        return [{ address: whole, form: "bare", text: text.trim(), host: text.trim() }];
+    }
+    const mentions: { index: number; mention: AddressMention }[] = [];
+    const classify = (index: number, host: string, address: IpAddress): void => {
+        // Only the neighbourhood matters; a bounded look-behind keeps long texts linear.
+        const before = text.slice(Math.max(0, index - 256), index);
+        const after = text.slice(index + host.length, index + host.length + 64);
+        if (
+            address.family === 4 &&
+            (/^\/[0-9]/.test(after) ||
+                ipv4RangeNeighbour.test(after) ||
+                ipv4RangeNeighbourBefore.test(before))
+        ) {
+            mentions.push({ index, mention: { address, form: "network", text: host, host } });
+            return;
+        }
+        const port = portSuffix.exec(after)?.[0] ?? "";
+        const scheme = urlPrefix.exec(before);
+        if (scheme) {
+            // Credentials in the URL stay out of the mention: it ends up in messages.
+            mentions.push({
+                index,
+                mention: { address, form: "url", text: `${scheme[1]}${host}${port}`, host },
+            });
+        } else {
+            mentions.push({
+                index,
+                mention: { address, form: port ? "host-port" : "bare", text: `${host}${port}`, host },
+            });
+        }
+    };
+    const bracketed: [number, number][] = [];
+    for (const match of text.matchAll(bracketedIpv6Candidate)) {
+        const address = parseIp(match[1]);
+        if (address?.family === 6) {
+            bracketed.push([match.index, match.index + match[0].length]);
+            classify(match.index, match[0], address);
+        }
+    }
+    for (const match of text.matchAll(ipv4Candidate)) {
+        const address = parseIp(match[1]);
+        // An IPv4 tail inside a bracketed IPv6 address (`[::ffff:10.0.0.1]`) is part of that address.
+        if (address && !bracketed.some(([start, end]) => start < match.index && match.index < end)) {
+            classify(match.index, match[1], address);
+        }
+    }
+    return mentions.sort((a, b) => a.index - b.index).map((entry) => entry.mention);
 }

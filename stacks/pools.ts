@@ -1,6 +1,13 @@
 // Computes the MetalLB pool layout from the general range and the reservations.
 
-import { formatAddressRange, formatIp, parseAddressRange, parseIp, subtractAddresses, IpAddress } from "./network";
+import {
+    formatAddressRange,
+    formatIp,
+    parseAddressRange,
+    parseIp,
+    subtractAddresses,
+    IpAddress,
+} from "./network";
 import { PoolLayout, Reservation } from "./settings";
 
 /**
@@ -11,7 +18,11 @@ import { PoolLayout, Reservation } from "./settings";
  *
  * Inputs must already be valid (see validateSettings); invalid ones throw.
  */
-export function planPools(generalPoolName: string, generalRange: string, reservations: Reservation[]): PoolLayout {
+export function planPools(
+    generalPoolName: string,
+    generalRange: string,
+    reservations: Reservation[],
+): PoolLayout {
     const range = parseAddressRange(generalRange);
     if (!range) {
         throw new Error(`general range "${generalRange}" is not a CIDR or start-end range`);
@@ -32,7 +43,9 @@ export function planPools(generalPoolName: string, generalRange: string, reserva
         reservedPools: reserved.map(({ reservation, address }) => ({
             name: reservation.pool,
             address: formatIp(address.family, address.value),
-            addresses: [formatAddressRange({ family: address.family, first: address.value, last: address.value })],
+            addresses: [
+                formatAddressRange({ family: address.family, first: address.value, last: address.value }),
+            ],
         })),
     };
 }

@@ -27,7 +27,8 @@ for (const binary of ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]) {
     suffixes[binary] *= nano;
 }
 
-const quantityPattern = /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)|[eE]([+-]?[0-9]+))?$/;
+const quantityPattern =
+    /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)|[eE]([+-]?[0-9]+))?$/;
 
 /**
  * Parses a Kubernetes quantity into nano-units, or undefined when it is not one. Numbers are

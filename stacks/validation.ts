@@ -133,7 +133,11 @@ class Reader {
     names(key: string): string[] {
         return this.list(key).map(({ path, value }) => {
             if (typeof value !== "string" || !dns1123Label.test(value)) {
-                this.problems.invalid(path, value, "is not a valid Kubernetes name (lowercase DNS-1123 label)");
+                this.problems.invalid(
+                    path,
+                    value,
+                    "is not a valid Kubernetes name (lowercase DNS-1123 label)",
+                );
                 return "";
             }
             return value;
@@ -145,7 +149,10 @@ class Reader {
     }
 }
 
-function readNetwork(problems: Problems, raw: unknown): { settings: NetworkSettings; ranges: Record<string, IpRange | undefined> } {
+function readNetwork(
+    problems: Problems,
+    raw: unknown,
+): { settings: NetworkSettings; ranges: Record<string, IpRange | undefined> } {
     const reader = Reader.of(problems, "network", raw);
     const settings: NetworkSettings = {
         lanCidr: reader.string("lanCidr"),
@@ -197,7 +204,11 @@ function readChart(charts: Reader, name: string): ChartSource {
     return {
         kind: "repository",
         chart: name,
-        version: reader.string("version", /^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/, "an exact chart version"),
+        version: reader.string(
+            "version",
+            /^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/,
+            "an exact chart version",
+        ),
         repository: reader.string("repository", /^(https?|oci):\/\/\S+$/, "an http(s):// or oci:// URL"),
     };
 }
@@ -224,9 +235,17 @@ function readMetallb(
     if (settings.generalRange !== "") {
         generalRange = parseAddressRange(settings.generalRange);
         if (!generalRange) {
-            problems.invalid(rangePath, settings.generalRange, describeAddressRangeProblem(settings.generalRange));
+            problems.invalid(
+                rangePath,
+                settings.generalRange,
+                describeAddressRangeProblem(settings.generalRange),
+            );
         } else if (lan && !rangeCovers(lan, generalRange)) {
-            problems.invalid(rangePath, settings.generalRange, `is not inside network.lanCidr "${formatAddressRange(lan)}"`);
+            problems.invalid(
+                rangePath,
+                settings.generalRange,
+                `is not inside network.lanCidr "${formatAddressRange(lan)}"`,
+            );
         }
     }
     const seenAddresses = new Map<string, string>();
@@ -283,11 +302,19 @@ function readResourceMap(
     const map = reader.object(key);
     for (const [name, value] of map.entries()) {
         if (!resourceNames.includes(name as ResourceName)) {
-            problems.invalid(map.pathOf(name), value, `is not a container resource this stack sets (${resourceNames.join(", ")})`);
+            problems.invalid(
+                map.pathOf(name),
+                value,
+                `is not a container resource this stack sets (${resourceNames.join(", ")})`,
+            );
             continue;
         }
         if ((typeof value !== "string" && typeof value !== "number") || parseQuantity(value) === undefined) {
-            problems.invalid(map.pathOf(name), value, "is not a Kubernetes quantity (e.g. 500m, 2, 256Mi, 1Gi)");
+            problems.invalid(
+                map.pathOf(name),
+                value,
+                "is not a Kubernetes quantity (e.g. 500m, 2, 256Mi, 1Gi)",
+            );
             continue;
         }
         result[name as ResourceName] = String(value);
@@ -300,7 +327,12 @@ function readResourceMap(
     return result;
 }
 
-function readContainerResources(problems: Problems, reader: Reader, key: string, requireAll: boolean): ContainerResources {
+function readContainerResources(
+    problems: Problems,
+    reader: Reader,
+    key: string,
+    requireAll: boolean,
+): ContainerResources {
     const resources = reader.object(key);
     const required = requireAll ? resourceNames : [];
     const result = {
@@ -365,8 +397,15 @@ function readNamespaces(problems: Problems, raw: unknown, services: ServiceEndpo
         const quotaReader = entry.object("quota");
         const quota: Record<string, string> = {};
         for (const [key, amount] of quotaReader.entries()) {
-            if ((typeof amount !== "string" && typeof amount !== "number") || parseQuantity(amount) === undefined) {
-                problems.invalid(quotaReader.pathOf(key), amount, "is not a Kubernetes quantity (e.g. 4, 500m, 16Gi)");
+            if (
+                (typeof amount !== "string" && typeof amount !== "number") ||
+                parseQuantity(amount) === undefined
+            ) {
+                problems.invalid(
+                    quotaReader.pathOf(key),
+                    amount,
+                    "is not a Kubernetes quantity (e.g. 4, 500m, 16Gi)",
+                );
                 continue;
             }
             quota[key] = String(amount);
@@ -378,7 +417,10 @@ function readNamespaces(problems: Problems, raw: unknown, services: ServiceEndpo
                 continue;
             }
             const defaults = constrained.side === "limits" ? ["default"] : ["defaultRequest", "default"];
-            const filled = defaults.some((side) => limitRange[side as "default" | "defaultRequest"][constrained.resource] !== undefined);
+            const filled = defaults.some(
+                (side) =>
+                    limitRange[side as "default" | "defaultRequest"][constrained.resource] !== undefined,
+            );
             if (!filled) {
                 problems.conflict(
                     `${quotaReader.pathOf(key)} is constrained but ${entry.path}.limitRange.${defaults[0]}.${constrained.resource} ` +
@@ -386,10 +428,17 @@ function readNamespaces(problems: Problems, raw: unknown, services: ServiceEndpo
                 );
             }
         }
-        const egressServices = value !== undefined && isObject(value) && value.egressServices !== undefined ? entry.names("egressServices") : [];
+        const egressServices =
+            value !== undefined && isObject(value) && value.egressServices !== undefined
+                ? entry.names("egressServices")
+                : [];
         for (const [index, service] of egressServices.entries()) {
             if (service !== "" && !services.some((endpoint) => endpoint.key === service)) {
-                problems.invalid(`${entry.pathOf("egressServices")}[${index}]`, service, "is not a key of services");
+                problems.invalid(
+                    `${entry.pathOf("egressServices")}[${index}]`,
+                    service,
+                    "is not a key of services",
+                );
             }
         }
         namespaces.push({ name, quota, limitRange, egressServices });
@@ -436,7 +485,11 @@ function checkWorkflowPodFits(problems: Problems, argo: ArgoSettings, namespaces
                 for (const name of resourceNames) {
                     const value = resources[side][name];
                     const max = namespace.limitRange.max[name];
-                    if (value !== undefined && max !== undefined && parseQuantity(value)! > parseQuantity(max)!) {
+                    if (
+                        value !== undefined &&
+                        max !== undefined &&
+                        parseQuantity(value)! > parseQuantity(max)!
+                    ) {
                         problems.conflict(
                             `${path}.${side}.${name}: "${value}" is above namespaces.${namespace.name}.limitRange.max.${name} "${max}": ` +
                                 "the LimitRanger admission plugin would reject every workflow pod",
@@ -555,7 +608,11 @@ export function validateSettings(raw: RawSettings): StackSettings {
     return {
         network: network.settings,
         metallb: metallb.settings,
-        pools: planPools(metallb.settings.generalPoolName, metallb.settings.generalRange, metallb.settings.reservations),
+        pools: planPools(
+            metallb.settings.generalPoolName,
+            metallb.settings.generalRange,
+            metallb.settings.reservations,
+        ),
         ingress,
         argo,
         namespaces,

@@ -46,7 +46,9 @@ async function main(): Promise<void> {
         console.log(
             `engine: no-op pulumi preview --policy-pack ./policy: median ${policyMedian.toFixed(1)} s over ${previewRuns} runs (${withPolicy.map((s) => s.toFixed(1)).join(", ")})`,
         );
-        console.log(`engine: policy overhead ratio (with / without): ${(policyMedian / plainMedian).toFixed(2)}`);
+        console.log(
+            `engine: policy overhead ratio (with / without): ${(policyMedian / plainMedian).toFixed(2)}`,
+        );
     } finally {
         workspace.dispose();
     }

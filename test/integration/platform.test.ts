@@ -32,7 +32,12 @@ function readEventLog(file: string): EngineEvent[] {
 
 /** The pool's addresses as the API server stores them. */
 async function poolAddresses(cluster: Cluster, name: string): Promise<string[]> {
-    const pool = await cluster.read({ apiVersion: metallbVersion, kind: "IPAddressPool", name, namespace: "metallb-system" });
+    const pool = await cluster.read({
+        apiVersion: metallbVersion,
+        kind: "IPAddressPool",
+        name,
+        namespace: "metallb-system",
+    });
     return pool.spec.addresses;
 }
 
@@ -60,7 +65,10 @@ function workflowPod(name: string, executorResources: Settings, mainResources: S
             serviceAccountName: "argo-workflow",
             restartPolicy: "Never",
             initContainers: [executor("init")],
-            containers: [executor("wait"), { name: "main", image: "python:3.12-slim", resources: mainResources }],
+            containers: [
+                executor("wait"),
+                { name: "main", image: "python:3.12-slim", resources: mainResources },
+            ],
         },
     };
 }
@@ -92,7 +100,9 @@ describe("the local stack on a real control plane", function () {
                 assert.notStrictEqual(result.code, 0);
                 assert.ok(result.output.includes("Invalid stack settings (2 problems):"), result.output);
                 assert.ok(
-                    result.output.includes('metallb.reservations[0].address: "192.168.1.300" is not an IP address'),
+                    result.output.includes(
+                        'metallb.reservations[0].address: "192.168.1.300" is not an IP address',
+                    ),
                     result.output,
                 );
                 assert.ok(
@@ -105,7 +115,10 @@ describe("the local stack on a real control plane", function () {
                     type.startsWith("kubernetes:"),
                 );
                 assert.deepStrictEqual(kubernetesResources, []);
-                assert.strictEqual(await cluster.find({ apiVersion: "v1", kind: "Namespace", name: "metallb-system" }), undefined);
+                assert.strictEqual(
+                    await cluster.find({ apiVersion: "v1", kind: "Namespace", name: "metallb-system" }),
+                    undefined,
+                );
             });
         }
     });
@@ -116,9 +129,16 @@ describe("the local stack on a real control plane", function () {
         before(async () => {
             // Today's cluster: MetalLB is installed and `homelab-pool` spans the ingress IP.
             const crds = yaml.loadAll(
-                fs.readFileSync(path.join(repositoryRoot, "test/fixtures/charts/metallb/charts/crds/templates/crds.yaml"), "utf8"),
+                fs.readFileSync(
+                    path.join(repositoryRoot, "test/fixtures/charts/metallb/charts/crds/templates/crds.yaml"),
+                    "utf8",
+                ),
             ) as KubernetesObject[];
-            await cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: "metallb-system" } });
+            await cluster.create({
+                apiVersion: "v1",
+                kind: "Namespace",
+                metadata: { name: "metallb-system" },
+            });
             for (const crd of crds.filter((object) => object?.kind === "CustomResourceDefinition")) {
                 await cluster.create(crd);
             }
@@ -128,7 +148,11 @@ describe("the local stack on a real control plane", function () {
                     kind: "CustomResourceDefinition",
                     name: "ipaddresspools.metallb.io",
                 });
-                return crd.status?.conditions?.some((c: Settings) => c.type === "Established" && c.status === "True") || undefined;
+                return (
+                    crd.status?.conditions?.some(
+                        (c: Settings) => c.type === "Established" && c.status === "True",
+                    ) || undefined
+                );
             });
             await cluster.create({
                 apiVersion: metallbVersion,
@@ -175,7 +199,10 @@ describe("the local stack on a real control plane", function () {
             // Pulumi creates its record of the adopted pool; the API server sees the shrink.
             assert.ok(shrinkDone, "no operation on homelab-pool in the event log");
             assert.ok(reservedStarts, "no create of ingress-pool in the event log");
-            assert.ok(shrinkDone.sequence < reservedStarts.sequence, "ingress-pool was created before homelab-pool shrank");
+            assert.ok(
+                shrinkDone.sequence < reservedStarts.sequence,
+                "ingress-pool was created before homelab-pool shrank",
+            );
         });
 
         it("announces every pool", async () => {
@@ -244,12 +271,17 @@ describe("the local stack on a real control plane", function () {
                     (rule.ports ?? []).some((port: Settings) => port.port === 53),
                 ),
             );
-            assert.ok(dns, `no DNS egress policy among ${policies.map((policy) => policy.metadata.name).join(", ")}`);
+            assert.ok(
+                dns,
+                `no DNS egress policy among ${policies.map((policy) => policy.metadata.name).join(", ")}`,
+            );
             assert.deepStrictEqual(dns.spec.egress, [
                 {
                     to: [
                         {
-                            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                            namespaceSelector: {
+                                matchLabels: { "kubernetes.io/metadata.name": "kube-system" },
+                            },
                             podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
                         },
                     ],
@@ -263,9 +295,14 @@ describe("the local stack on a real control plane", function () {
 
         it("publishes MLflow's cluster-DNS address to workflows and as a stack output", async () => {
             const configMaps = await cluster.list("v1", "ConfigMap", "seldon-system");
-            const endpoints = configMaps.find((configMap) => configMap.data?.MLFLOW_TRACKING_URI !== undefined);
+            const endpoints = configMaps.find(
+                (configMap) => configMap.data?.MLFLOW_TRACKING_URI !== undefined,
+            );
             assert.ok(endpoints, "no ConfigMap with MLFLOW_TRACKING_URI in seldon-system");
-            assert.strictEqual(endpoints.data.MLFLOW_TRACKING_URI, "http://mlflow.mlflow.svc.cluster.local:5000");
+            assert.strictEqual(
+                endpoints.data.MLFLOW_TRACKING_URI,
+                "http://mlflow.mlflow.svc.cluster.local:5000",
+            );
             const outputs = await workspace.outputs();
             assert.strictEqual(outputs.mlflowTrackingUri, "http://mlflow.mlflow.svc.cluster.local:5000");
             assert.strictEqual(outputs.ingressAddress, "192.168.1.249");
@@ -293,8 +330,14 @@ describe("the local stack on a real control plane", function () {
     });
 
     describe("the seed's quota failure, for real", () => {
-        const executorResources = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "256Mi" } };
-        const mainResources = { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } };
+        const executorResources = {
+            requests: { cpu: "100m", memory: "128Mi" },
+            limits: { cpu: "500m", memory: "256Mi" },
+        };
+        const mainResources = {
+            requests: { cpu: "250m", memory: "512Mi" },
+            limits: { cpu: "1", memory: "1Gi" },
+        };
 
         before(async () => {
             // Quota admission reads status.hard, which kube-controller-manager fills in.
@@ -311,7 +354,12 @@ describe("the local stack on a real control plane", function () {
 
         afterEach(async () => {
             for (const pod of await cluster.list("v1", "Pod", "seldon-system")) {
-                await cluster.delete({ apiVersion: "v1", kind: "Pod", name: pod.metadata.name, namespace: "seldon-system" });
+                await cluster.delete({
+                    apiVersion: "v1",
+                    kind: "Pod",
+                    name: pod.metadata.name,
+                    namespace: "seldon-system",
+                });
             }
         });
 
@@ -320,7 +368,13 @@ describe("the local stack on a real control plane", function () {
             const controllerConfig = configMaps.find((configMap) =>
                 configMap.metadata.name.endsWith("workflow-controller-configmap"),
             );
-            const pod = await cluster.create(workflowPod("with-executor-resources", executorFrom(controllerConfig!).resources, mainResources));
+            const pod = await cluster.create(
+                workflowPod(
+                    "with-executor-resources",
+                    executorFrom(controllerConfig!).resources,
+                    mainResources,
+                ),
+            );
             assert.deepStrictEqual(pod.spec.initContainers[0].resources, executorResources);
         });
 
@@ -334,7 +388,12 @@ describe("the local stack on a real control plane", function () {
 
         it("rejects that pod with the seed's error once the LimitRange is gone, and pulumi up --refresh restores it", async () => {
             const [limitRange] = await cluster.list("v1", "LimitRange", "seldon-system");
-            await cluster.delete({ apiVersion: "v1", kind: "LimitRange", name: limitRange.metadata.name, namespace: "seldon-system" });
+            await cluster.delete({
+                apiVersion: "v1",
+                kind: "LimitRange",
+                name: limitRange.metadata.name,
+                namespace: "seldon-system",
+            });
             try {
                 await cluster.create(workflowPod("no-executor-resources", undefined, mainResources));
                 assert.fail("the pod was admitted without a LimitRange");

@@ -55,7 +55,10 @@ export class PulumiWorkspace {
             }
             fs.symlinkSync(path.join(options.programDirectory, entry), path.join(program, entry));
         }
-        fs.copyFileSync(path.join(options.programDirectory, "Pulumi.yaml"), path.join(program, "Pulumi.yaml"));
+        fs.copyFileSync(
+            path.join(options.programDirectory, "Pulumi.yaml"),
+            path.join(program, "Pulumi.yaml"),
+        );
         const stackFile = path.join(options.programDirectory, `Pulumi.${options.stack}.yaml`);
         if (fs.existsSync(stackFile)) {
             fs.copyFileSync(stackFile, path.join(program, `Pulumi.${options.stack}.yaml`));
@@ -106,7 +109,10 @@ export class PulumiWorkspace {
     resetSettings(): void {
         const salt = (yaml.load(fs.readFileSync(this.stackFilePath, "utf8")) as StackFile).encryptionsalt;
         const pristine = yaml.load(this.pristineStackFile) as StackFile;
-        fs.writeFileSync(this.stackFilePath, yaml.dump({ ...pristine, ...(salt ? { encryptionsalt: salt } : {}) }));
+        fs.writeFileSync(
+            this.stackFilePath,
+            yaml.dump({ ...pristine, ...(salt ? { encryptionsalt: salt } : {}) }),
+        );
     }
 
     /** Runs `pulumi <args>` for this stack and returns what it printed and its exit code. */

@@ -30,14 +30,26 @@ function ip(text: string) {
 describe("network: addresses", () => {
     it("parses and formats IPv4 and IPv6", () => {
         assert.strictEqual(formatIp(4, ip("192.168.1.249").value), "192.168.1.249");
-        assert.strictEqual(formatIp(6, ip("2001:0db8:0000:0000:0001:0000:0000:0001").value), "2001:db8::1:0:0:1");
+        assert.strictEqual(
+            formatIp(6, ip("2001:0db8:0000:0000:0001:0000:0000:0001").value),
+            "2001:db8::1:0:0:1",
+        );
         assert.strictEqual(formatIp(6, ip("::").value), "::");
         assert.strictEqual(formatIp(6, ip("fd00::1").value), "fd00::1");
         assert.deepStrictEqual(ip("::ffff:192.168.1.1"), { family: 6, value: 0xffffc0a80101n });
     });
 
     it("rejects malformed addresses", () => {
-        for (const text of ["192.168.1.256", "192.168.1", "192.168.01.1", "1.2.3.4.5", "fd00:::1", "1::2::3", "g::1", ""]) {
+        for (const text of [
+            "192.168.1.256",
+            "192.168.1",
+            "192.168.01.1",
+            "1.2.3.4.5",
+            "fd00:::1",
+            "1::2::3",
+            "g::1",
+            "",
+        ]) {
             assert.strictEqual(parseIp(text), undefined, text);
         }
     });
@@ -72,7 +84,9 @@ describe("network: addresses", () => {
     });
 
     it("finds IP literals in URLs but not in version strings or hostnames", () => {
-        const found = findAddressesInText("http://192.168.1.203:5000, grpc://[fd00::5]:80, v1.2.3.4x, host-10.0.0.1.nip");
+        const found = findAddressesInText(
+            "http://192.168.1.203:5000, grpc://[fd00::5]:80, v1.2.3.4x, host-10.0.0.1.nip",
+        );
         assert.deepStrictEqual(
             found.map((address) => formatIp(address.family, address.value)),
             ["fd00::5", "192.168.1.203"],
@@ -84,17 +98,27 @@ describe("network: ranges", () => {
     it("formats a single block as CIDR and anything else as start-end", () => {
         assert.strictEqual(formatAddressRange(range("192.168.1.250-192.168.1.250")), "192.168.1.250/32");
         assert.strictEqual(formatAddressRange(range("192.168.1.192-192.168.1.199")), "192.168.1.192/29");
-        assert.strictEqual(formatAddressRange(range("192.168.1.200-192.168.1.248")), "192.168.1.200-192.168.1.248");
+        assert.strictEqual(
+            formatAddressRange(range("192.168.1.200-192.168.1.248")),
+            "192.168.1.200-192.168.1.248",
+        );
         assert.strictEqual(formatAddressRange(range("fd00::1-fd00::1")), "fd00::1/128");
     });
 
     it("splits a range around reserved addresses", () => {
         const pieces = subtractAddresses(range("192.168.1.200-192.168.1.250"), [ip("192.168.1.249")]);
-        assert.deepStrictEqual(pieces.map(formatAddressRange), ["192.168.1.200-192.168.1.248", "192.168.1.250/32"]);
+        assert.deepStrictEqual(pieces.map(formatAddressRange), [
+            "192.168.1.200-192.168.1.248",
+            "192.168.1.250/32",
+        ]);
     });
 
     it("ignores duplicate and outside addresses when splitting", () => {
-        const pieces = subtractAddresses(range("10.0.0.0/30"), [ip("10.0.0.1"), ip("10.0.0.1"), ip("10.0.1.1")]);
+        const pieces = subtractAddresses(range("10.0.0.0/30"), [
+            ip("10.0.0.1"),
+            ip("10.0.0.1"),
+            ip("10.0.1.1"),
+        ]);
         assert.deepStrictEqual(pieces.map(formatAddressRange), ["10.0.0.0/32", "10.0.0.2/31"]);
     });
 
@@ -161,23 +185,32 @@ describe("pools: the general pool split", () => {
         const layout = planPools("homelab-pool", "192.168.1.200-192.168.1.250", [
             { pool: "ingress-pool", address: "192.168.1.249" },
         ]);
-        assert.deepStrictEqual(layout.generalPool.addresses, ["192.168.1.200-192.168.1.248", "192.168.1.250/32"]);
+        assert.deepStrictEqual(layout.generalPool.addresses, [
+            "192.168.1.200-192.168.1.248",
+            "192.168.1.250/32",
+        ]);
         assert.deepStrictEqual(layout.reservedPools, [
             { name: "ingress-pool", address: "192.168.1.249", addresses: ["192.168.1.249/32"] },
         ]);
     });
 
     it("handles reservations at the start and the end of the range", () => {
-        assert.deepStrictEqual(split("192.168.1.200-192.168.1.250", ["192.168.1.200"]).generalPool.addresses, [
-            "192.168.1.201-192.168.1.250",
-        ]);
-        assert.deepStrictEqual(split("192.168.1.200-192.168.1.250", ["192.168.1.250"]).generalPool.addresses, [
-            "192.168.1.200-192.168.1.249",
-        ]);
+        assert.deepStrictEqual(
+            split("192.168.1.200-192.168.1.250", ["192.168.1.200"]).generalPool.addresses,
+            ["192.168.1.201-192.168.1.250"],
+        );
+        assert.deepStrictEqual(
+            split("192.168.1.200-192.168.1.250", ["192.168.1.250"]).generalPool.addresses,
+            ["192.168.1.200-192.168.1.249"],
+        );
     });
 
     it("handles several reservations, in any order", () => {
-        const layout = split("192.168.1.200-192.168.1.250", ["192.168.1.240", "192.168.1.210", "192.168.1.211"]);
+        const layout = split("192.168.1.200-192.168.1.250", [
+            "192.168.1.240",
+            "192.168.1.210",
+            "192.168.1.211",
+        ]);
         assert.deepStrictEqual(layout.generalPool.addresses, [
             "192.168.1.200-192.168.1.209",
             "192.168.1.212-192.168.1.239",

@@ -8,7 +8,10 @@ describe("stack files", () => {
         const local = validateSettings(readStackConfig("local"));
         assert.strictEqual(local.skipAwait, true);
         assert.deepStrictEqual(local.metallb.chart, { kind: "path", path: "test/fixtures/charts/metallb" });
-        assert.deepStrictEqual(local.argo.chart, { kind: "path", path: "test/fixtures/charts/argo-workflows" });
+        assert.deepStrictEqual(local.argo.chart, {
+            kind: "path",
+            path: "test/fixtures/charts/argo-workflows",
+        });
         const layout = (settings: typeof homelab) => ({
             ...settings,
             skipAwait: undefined,

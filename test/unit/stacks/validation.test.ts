@@ -22,7 +22,10 @@ function problemsAfter(edit: (raw: Editable) => void): string[] {
 describe("validateSettings", () => {
     it("accepts the homelab stack", () => {
         const homelab = validateSettings(readStackConfig("homelab"));
-        assert.deepStrictEqual(homelab.pools.generalPool.addresses, ["192.168.1.200-192.168.1.248", "192.168.1.250/32"]);
+        assert.deepStrictEqual(homelab.pools.generalPool.addresses, [
+            "192.168.1.200-192.168.1.248",
+            "192.168.1.250/32",
+        ]);
         assert.strictEqual(homelab.ingress.reservedAddress, "192.168.1.249");
         assert.deepStrictEqual(homelab.metallb.chart, {
             kind: "repository",
@@ -114,7 +117,9 @@ describe("validateSettings", () => {
                     raw.metallb.generalPool.addresses = "192.168.2.200-192.168.2.250";
                     raw.metallb.reservations[0].address = "192.168.2.249";
                 }),
-                ['metallb.generalPool.addresses: "192.168.2.200-192.168.2.250" is not inside network.lanCidr "192.168.1.0/24"'],
+                [
+                    'metallb.generalPool.addresses: "192.168.2.200-192.168.2.250" is not inside network.lanCidr "192.168.1.0/24"',
+                ],
             );
         });
 
@@ -146,7 +151,9 @@ describe("validateSettings", () => {
                 problemsAfter((raw) => {
                     raw.metallb.generalPool.name = "Homelab_Pool";
                 }),
-                ['metallb.generalPool.name: "Homelab_Pool" is not a valid Kubernetes name (lowercase DNS-1123 label)'],
+                [
+                    'metallb.generalPool.name: "Homelab_Pool" is not a valid Kubernetes name (lowercase DNS-1123 label)',
+                ],
             );
         });
     });
@@ -198,7 +205,9 @@ describe("validateSettings", () => {
                 problemsAfter((raw) => {
                     raw.argo.executorResources.requests.memory = "512Mi";
                 }),
-                ['argo.executorResources.requests.memory: "512Mi" is greater than argo.executorResources.limits.memory "256Mi"'],
+                [
+                    'argo.executorResources.requests.memory: "512Mi" is greater than argo.executorResources.limits.memory "256Mi"',
+                ],
             );
         });
 

@@ -1,0 +1,108 @@
+// The NGINX ingress controller, its LoadBalancer Service pinned to a reserved MetalLB address.
+
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { IngressSettings } from "../stacks/settings";
+import { chartReference } from "./chartSource";
+
+export interface IngressControllerArgs {
+    /**
+     * Controller (`ingress-nginx` or `nginx-ingress`), namespace, release, chart source, ingress
+     * class, and the reservation whose address the Service requests (`StackSettings.ingress`).
+     */
+    ingress: IngressSettings & { reservedAddress: string };
+    /**
+     * The MetalLB pools. The chart waits for them: a Service that asks for an address no pool holds
+     * yet stays pending.
+     */
+    addressPools: pulumi.Resource[];
+    /** Skip the chart's readiness waits, for control planes without nodes. Defaults to false. */
+    skipAwait?: boolean;
+}
+
+/**
+ * The Service annotations that request the reserved address from its dedicated pool. The address is
+ * requested only this way: `spec.loadBalancerIP` is deprecated, and MetalLB refuses a Service that
+ * sets it together with the annotation.
+ */
+export function reservedAddressAnnotations(
+    ingress: IngressControllerArgs["ingress"],
+): Record<string, string> {
+    return {
+        "metallb.io/loadBalancerIPs": ingress.reservedAddress,
+        "metallb.io/address-pool": ingress.reservation,
+    };
+}
+
+/** Chart values for the chosen controller; the two charts spell the ingress class settings differently. */
+export function ingressChartValues(ingress: IngressControllerArgs["ingress"]): Record<string, unknown> {
+    const service = {
+        type: "LoadBalancer",
+        annotations: reservedAddressAnnotations(ingress),
+        externalTrafficPolicy: ingress.externalTrafficPolicy,
+    };
+    switch (ingress.controller) {
+        case "ingress-nginx":
+            return {
+                controller: {
+                    service,
+                    ingressClass: ingress.ingressClassName,
+                    ingressClassResource: { name: ingress.ingressClassName, default: true },
+                },
+            };
+        case "nginx-ingress":
+            return {
+                controller: {
+                    service,
+                    ingressClass: { name: ingress.ingressClassName, create: true, setAsDefaultIngress: true },
+                },
+            };
+    }
+}
+
+/**
+ * Installs the community `ingress-nginx` chart (retired 2026-03, the default) or F5's maintained
+ * `nginx-ingress` chart, as the cluster's default ingress class.
+ */
+export class IngressController extends pulumi.ComponentResource {
+    readonly namespace: k8s.core.v1.Namespace;
+    readonly chart: k8s.helm.v4.Chart;
+    /** The address the controller's Service is given, e.g. 192.168.1.249. */
+    readonly reservedAddress: string;
+
+    constructor(name: string, args: IngressControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:platform:IngressController", name, args, opts);
+        const { ingress } = args;
+        if (ingress.reservedAddress === "") {
+            throw new Error(
+                `IngressController ${name}: ingress.reservedAddress is empty: ` +
+                    `reservation "${ingress.reservation}" must name a pool with an address`,
+            );
+        }
+        this.reservedAddress = ingress.reservedAddress;
+
+        this.namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            { metadata: { name: ingress.namespace } },
+            { parent: this },
+        );
+
+        this.chart = new k8s.helm.v4.Chart(
+            `${name}-chart`,
+            {
+                ...chartReference(ingress.chart),
+                name: ingress.releaseName,
+                namespace: ingress.namespace,
+                values: ingressChartValues(ingress),
+                skipAwait: args.skipAwait ?? false,
+            },
+            { parent: this, dependsOn: [this.namespace, ...args.addressPools] },
+        );
+
+        this.registerOutputs({
+            namespace: this.namespace,
+            chart: this.chart,
+            reservedAddress: this.reservedAddress,
+        });
+    }
+}

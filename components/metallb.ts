@@ -1,0 +1,132 @@
+// MetalLB: the chart, the general address pool, one pool per reserved address and the L2
+// announcement of all of them.
+
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { MetallbSettings, PoolLayout } from "../stacks/settings";
+import { chartReference } from "./chartSource";
+
+const poolApiVersion = "metallb.io/v1beta1";
+
+export interface MetallbArgs {
+    /** Namespace, release name, chart source, pool names and L2Advertisement name (`StackSettings.metallb`). */
+    metallb: MetallbSettings;
+    /** The general pool's addresses and the reserved pools, as planPools computed them (`StackSettings.pools`). */
+    pools: PoolLayout;
+    /** Skip the chart's readiness waits, for control planes without nodes. Defaults to false. */
+    skipAwait?: boolean;
+}
+
+/**
+ * Installs MetalLB and declares its address pools. The general pool has every reserved address cut
+ * out of it, and each reserved address gets an `autoAssign: false` pool of its own: MetalLB rejects
+ * overlapping pools, and a reserved address left in an auto-assign pool could be handed to any other
+ * LoadBalancer Service first.
+ */
+export class Metallb extends pulumi.ComponentResource {
+    readonly namespace: k8s.core.v1.Namespace;
+    readonly chart: k8s.helm.v4.Chart;
+    /** The auto-assign pool, e.g. `homelab-pool`. */
+    readonly generalPool: k8s.apiextensions.CustomResource;
+    /** One pool per reservation, keyed by pool name, e.g. `ingress-pool`. */
+    readonly reservedPools: Record<string, k8s.apiextensions.CustomResource>;
+    /** Every pool: a Service that requests an address from them must be declared after these. */
+    readonly pools: k8s.apiextensions.CustomResource[];
+    readonly l2Advertisement: k8s.apiextensions.CustomResource;
+
+    constructor(name: string, args: MetallbArgs, opts?: pulumi.ComponentResourceOptions) {
+        const { metallb, pools } = args;
+        // Component inputs are kept in the stack's state: record the pools' addresses, not the
+        // bigint ranges behind them, which do not serialize.
+        const recordedPools = {
+            generalPool: { name: pools.generalPool.name, addresses: pools.generalPool.addresses },
+            reservedPools: pools.reservedPools,
+        };
+        super("homelab:platform:Metallb", name, { ...args, pools: recordedPools }, opts);
+
+        this.namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            {
+                metadata: {
+                    name: metallb.namespace,
+                    // The speaker runs with host networking and NET_RAW to answer ARP for the pools.
+                    labels: {
+                        "pod-security.kubernetes.io/enforce": "privileged",
+                        "pod-security.kubernetes.io/audit": "privileged",
+                        "pod-security.kubernetes.io/warn": "privileged",
+                    },
+                },
+            },
+            { parent: this },
+        );
+
+        this.chart = new k8s.helm.v4.Chart(
+            `${name}-chart`,
+            {
+                ...chartReference(metallb.chart),
+                name: metallb.releaseName,
+                namespace: metallb.namespace,
+                skipAwait: args.skipAwait ?? false,
+            },
+            { parent: this, dependsOn: [this.namespace] },
+        );
+
+        // Pools need the chart's CRDs and its validating webhook, which only answers once the
+        // controller runs.
+        this.generalPool = new k8s.apiextensions.CustomResource(
+            `${name}-${pools.generalPool.name}`,
+            {
+                apiVersion: poolApiVersion,
+                kind: "IPAddressPool",
+                metadata: {
+                    name: pools.generalPool.name,
+                    namespace: metallb.namespace,
+                    // The general pool may already exist, made by hand with other addresses: take
+                    // over `spec.addresses` instead of failing on the other field manager's claim.
+                    annotations: { "pulumi.com/patchForce": "true" },
+                },
+                spec: { addresses: pools.generalPool.addresses, autoAssign: true },
+            },
+            { parent: this, dependsOn: [this.chart] },
+        );
+
+        // When an existing general pool shrinks and a reserved pool appears in the same update,
+        // the webhook rejects the reserved pool as overlapping unless the shrink lands first.
+        this.reservedPools = {};
+        for (const reserved of pools.reservedPools) {
+            this.reservedPools[reserved.name] = new k8s.apiextensions.CustomResource(
+                `${name}-${reserved.name}`,
+                {
+                    apiVersion: poolApiVersion,
+                    kind: "IPAddressPool",
+                    metadata: { name: reserved.name, namespace: metallb.namespace },
+                    spec: { addresses: reserved.addresses, autoAssign: false },
+                },
+                { parent: this, dependsOn: [this.chart, this.generalPool] },
+            );
+        }
+        this.pools = [this.generalPool, ...Object.values(this.reservedPools)];
+
+        // Without an advertisement covering a pool, its addresses are assigned but never announced.
+        this.l2Advertisement = new k8s.apiextensions.CustomResource(
+            `${name}-${metallb.l2AdvertisementName}`,
+            {
+                apiVersion: poolApiVersion,
+                kind: "L2Advertisement",
+                metadata: { name: metallb.l2AdvertisementName, namespace: metallb.namespace },
+                spec: {
+                    ipAddressPools: [pools.generalPool.name, ...pools.reservedPools.map((pool) => pool.name)],
+                },
+            },
+            { parent: this, dependsOn: [this.chart, ...this.pools] },
+        );
+
+        this.registerOutputs({
+            namespace: this.namespace,
+            chart: this.chart,
+            generalPool: this.generalPool,
+            reservedPools: this.reservedPools,
+            l2Advertisement: this.l2Advertisement,
+        });
+    }
+}

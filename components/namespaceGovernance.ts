@@ -1,0 +1,170 @@
+// Per-namespace governance: quota, container defaults and the egress rules of workload namespaces.
+
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { parseCidr } from "../stacks/network";
+import { GovernedNamespace, NetworkSettings, ServiceEndpoint } from "../stacks/settings";
+
+export interface NamespaceGovernanceArgs {
+    /** The namespaces to govern, with quota, LimitRange and egress services (`StackSettings.namespaces`). */
+    namespaces: GovernedNamespace[];
+    /** The platform's in-cluster services; `egressServices` entries name them by key (`StackSettings.services`). */
+    services: ServiceEndpoint[];
+    /** Pod and service CIDRs, which the off-cluster egress rule leaves out (`StackSettings.network`). */
+    network: NetworkSettings;
+}
+
+/** The NetworkPolicy label that names a namespace; the API server sets it on every namespace. */
+const namespaceNameLabel = "kubernetes.io/metadata.name";
+
+/** Egress to the cluster DNS service's pods (CoreDNS on k3s), over UDP and TCP. */
+export const dnsEgressRule: k8s.types.input.networking.v1.NetworkPolicyEgressRule = {
+    to: [
+        {
+            namespaceSelector: { matchLabels: { [namespaceNameLabel]: "kube-system" } },
+            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+        },
+    ],
+    ports: [
+        { port: 53, protocol: "UDP" },
+        { port: 53, protocol: "TCP" },
+    ],
+};
+
+/**
+ * Everything outside the pod and service ranges, per address family: the LAN, the internet, and the
+ * API server, which pods reach through the `kubernetes` Service but which Calico sees after DNAT at
+ * a node's LAN address.
+ */
+export function offClusterEgressRule(
+    network: NetworkSettings,
+): k8s.types.input.networking.v1.NetworkPolicyEgressRule {
+    const clusterRanges = [network.podCidr, network.serviceCidr];
+    const families = [
+        { family: 4, everything: "0.0.0.0/0" },
+        { family: 6, everything: "::/0" },
+    ];
+    const blocks = families
+        .map(({ family, everything }) => ({
+            cidr: everything,
+            except: clusterRanges.filter((cidr) => parseCidr(cidr)?.family === family),
+        }))
+        .filter((block, index) => index === 0 || block.except.length > 0);
+    return { to: blocks.map((ipBlock) => ({ ipBlock })) };
+}
+
+/**
+ * For each namespace: the Namespace (adopted if it exists), a ResourceQuota, a LimitRange whose
+ * defaults fill in containers that declare nothing, and egress NetworkPolicies.
+ *
+ * Together the policies restrict in-cluster egress to DNS and the listed services, while the LAN
+ * and the internet stay reachable. A namespace with egress policies but no DNS rule makes every
+ * lookup time out ("Temporary failure in name resolution"), so the DNS rule is always there.
+ */
+export class NamespaceGovernance extends pulumi.ComponentResource {
+    /** Governed Namespaces, keyed by name. */
+    readonly namespaces: Record<string, k8s.core.v1.Namespace>;
+    readonly resourceQuotas: Record<string, k8s.core.v1.ResourceQuota>;
+    readonly limitRanges: Record<string, k8s.core.v1.LimitRange>;
+    /** Each namespace's egress NetworkPolicies. */
+    readonly networkPolicies: Record<string, k8s.networking.v1.NetworkPolicy[]>;
+
+    constructor(name: string, args: NamespaceGovernanceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("homelab:platform:NamespaceGovernance", name, args, opts);
+        const servicesByKey = new Map(args.services.map((service) => [service.key, service]));
+        const egressEndpoints = args.namespaces.map((governed, index) =>
+            governed.egressServices.map((key) => {
+                const endpoint = servicesByKey.get(key);
+                if (!endpoint) {
+                    throw new Error(
+                        `NamespaceGovernance ${name}: namespaces[${index}].egressServices: "${key}" is not a key of services`,
+                    );
+                }
+                return endpoint;
+            }),
+        );
+
+        this.namespaces = {};
+        this.resourceQuotas = {};
+        this.limitRanges = {};
+        this.networkPolicies = {};
+        for (const [index, governed] of args.namespaces.entries()) {
+            const namespaceName = governed.name;
+            const childName = `${name}-${namespaceName}`;
+            // The namespace already holds workloads this stack does not own: destroying the stack
+            // must not delete them with it.
+            const namespace = new k8s.core.v1.Namespace(
+                `${childName}-namespace`,
+                { metadata: { name: namespaceName } },
+                { parent: this, retainOnDelete: true },
+            );
+            const inNamespace = { parent: this, dependsOn: [namespace] };
+
+            this.resourceQuotas[namespaceName] = new k8s.core.v1.ResourceQuota(
+                `${childName}-quota`,
+                {
+                    metadata: { name: `${namespaceName}-quota`, namespace: namespaceName },
+                    spec: { hard: governed.quota },
+                },
+                inNamespace,
+            );
+
+            // Quota admission demands cpu and memory on every container once the quota names them;
+            // the LimitRanger fills in containers that declare nothing (such as Argo's init and wait)
+            // from these defaults before quota admission runs.
+            this.limitRanges[namespaceName] = new k8s.core.v1.LimitRange(
+                `${childName}-limits`,
+                {
+                    metadata: { name: `${namespaceName}-limits`, namespace: namespaceName },
+                    spec: {
+                        limits: [
+                            {
+                                type: "Container",
+                                default: governed.limitRange.default,
+                                defaultRequest: governed.limitRange.defaultRequest,
+                                max: governed.limitRange.max,
+                            },
+                        ],
+                    },
+                },
+                inNamespace,
+            );
+
+            const egressPolicy = (
+                policyName: string,
+                egress: k8s.types.input.networking.v1.NetworkPolicyEgressRule,
+            ) =>
+                new k8s.networking.v1.NetworkPolicy(
+                    `${childName}-${policyName}`,
+                    {
+                        metadata: { name: policyName, namespace: namespaceName },
+                        spec: { podSelector: {}, policyTypes: ["Egress"], egress: [egress] },
+                    },
+                    inNamespace,
+                );
+            // A NetworkPolicy's port is the destination pod's port, after the Service's DNAT: the
+            // service's `port` here must be the port its pods listen on.
+            const serviceRules = egressEndpoints[index].map((endpoint) =>
+                egressPolicy(`allow-${endpoint.key}-egress`, {
+                    to: [
+                        { namespaceSelector: { matchLabels: { [namespaceNameLabel]: endpoint.namespace } } },
+                    ],
+                    ports: [{ port: endpoint.port, protocol: "TCP" }],
+                }),
+            );
+            this.networkPolicies[namespaceName] = [
+                egressPolicy("allow-dns-egress", dnsEgressRule),
+                ...serviceRules,
+                egressPolicy("allow-off-cluster-egress", offClusterEgressRule(args.network)),
+            ];
+            this.namespaces[namespaceName] = namespace;
+        }
+
+        this.registerOutputs({
+            namespaces: this.namespaces,
+            resourceQuotas: this.resourceQuotas,
+            limitRanges: this.limitRanges,
+            networkPolicies: this.networkPolicies,
+        });
+    }
+}

@@ -1,0 +1,60 @@
+// The homelab MLOps platform: composes the components from the stack's validated settings.
+
+import { ArgoWorkflows } from "./components/argo";
+import { IngressController } from "./components/ingress";
+import { Metallb } from "./components/metallb";
+import { NamespaceGovernance } from "./components/namespaceGovernance";
+import { ServiceDiscovery } from "./components/serviceDiscovery";
+import { loadStackSettings } from "./stacks/config";
+
+// Throws a SettingsError listing every bad setting before any resource is declared.
+const settings = loadStackSettings();
+
+const metallb = new Metallb("metallb", {
+    metallb: settings.metallb,
+    pools: settings.pools,
+    skipAwait: settings.skipAwait,
+});
+
+new IngressController("ingress", {
+    ingress: settings.ingress,
+    addressPools: metallb.pools,
+    skipAwait: settings.skipAwait,
+});
+
+const governance = new NamespaceGovernance("namespace-governance", {
+    namespaces: settings.namespaces,
+    services: settings.services,
+    network: settings.network,
+});
+
+new ArgoWorkflows("argo-workflows", {
+    argo: settings.argo,
+    workflowNamespaceResources: Object.values(governance.namespaces),
+    skipAwait: settings.skipAwait,
+});
+
+const discovery = new ServiceDiscovery("service-discovery", {
+    namespaces: settings.argo.workflowNamespaces,
+    services: settings.services,
+    clusterDomain: settings.network.clusterDomain,
+    dnsProbe: settings.dnsProbe,
+    governance: [governance],
+    skipAwait: settings.skipAwait,
+});
+
+/** The address the ingress controller's LoadBalancer Service requests, e.g. 192.168.1.249. */
+export const ingressAddress = settings.ingress.reservedAddress;
+/** The MetalLB pool that holds only that address. */
+export const ingressPool = settings.ingress.reservation;
+/** The auto-assign pool's addresses, with every reserved address cut out. */
+export const generalPoolAddresses = settings.pools.generalPool.addresses;
+/** Reserved pool name → its single address. */
+export const reservedPools = Object.fromEntries(
+    settings.pools.reservedPools.map((pool) => [pool.name, pool.address]),
+);
+/** Workflow variable → cluster-DNS URL, as published in each workflow namespace's `platform-endpoints`. */
+export const serviceEndpoints = discovery.endpoints;
+/** Where workflows reach MLflow: its cluster-DNS name, not a LoadBalancer IP. */
+export const mlflowTrackingUri = discovery.endpoints["MLFLOW_TRACKING_URI"];
+export const workflowNamespaces = settings.argo.workflowNamespaces;

@@ -1,0 +1,113 @@
+import { StackValidationPolicy } from "@pulumi/policy";
+import {
+    formatAddressRange,
+    IpRange,
+    parseCidr,
+    rangeIntersection,
+    rangesOverlap,
+} from "../../stacks/network";
+import { collectObjects, describe, kinds, objectsOf } from "./kubernetes";
+import { poolIndex, readPools } from "./metallb";
+import { isUnknown, recordAt, stringAt } from "./plainValues";
+import { configSchemaOf, readPackConfig } from "./policyConfig";
+
+const name = "cluster-cidrs-avoid-lan-and-pools";
+const configKeys = ["lanCidrs", "podCidrs", "serviceCidrs"] as const;
+
+interface ClusterRange {
+    /** `pod CIDR 10.42.0.0/16 (policy config podCidrs)` or `IPPool default-ipv4-ippool (Pulumi name "…") cidr 192.168.0.0/16`. */
+    description: string;
+    range: IpRange;
+    role: "pod" | "service";
+    urn?: string;
+}
+
+/**
+ * cluster-cidrs-avoid-lan-and-pools (mandatory, severity high)
+ *
+ * Pod or service addresses that overlap the LAN or a MetalLB pool are routed inside the cluster, so
+ * the hosts (and LoadBalancer IPs) they shadow become unreachable from pods, DNS upstreams
+ * included. Calico's k3s quickstart uses 192.168.0.0/16 for pods, which contains the usual home LAN.
+ * Checks the configured pod and service CIDRs and any Calico IPPool in the stack.
+ */
+export const clusterCidrsAvoidLanAndPools: StackValidationPolicy = {
+    name,
+    description:
+        "Pod and service CIDRs (and Calico IPPools) must not overlap the LAN, MetalLB pools or each other.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    configSchema: configSchemaOf(...configKeys),
+    validateStack: (args, reportViolation) => {
+        const config = readPackConfig(name, [...configKeys], args.getConfig());
+        const byKind = collectObjects(args.resources, [
+            kinds.ipAddressPool,
+            kinds.calicoIpPool,
+            kinds.calicoIpPoolV3,
+        ]);
+        const clusterRanges: ClusterRange[] = [
+            ...config.podCidrs.map((setting) => ({
+                description: `pod CIDR ${setting.text} (policy config podCidrs)`,
+                range: setting.cidr,
+                role: "pod" as const,
+            })),
+            ...config.serviceCidrs.map((setting) => ({
+                description: `service CIDR ${setting.text} (policy config serviceCidrs)`,
+                range: setting.cidr,
+                role: "service" as const,
+            })),
+        ];
+        for (const ipPool of objectsOf(byKind, kinds.calicoIpPool, kinds.calicoIpPoolV3)) {
+            const cidrText = stringAt(recordAt(ipPool.body, "spec"), "cidr");
+            const cidr = cidrText === undefined || isUnknown(cidrText) ? undefined : parseCidr(cidrText);
+            if (cidr) {
+                clusterRanges.push({
+                    description: `Calico ${describe(ipPool, false)} cidr ${cidrText as string}`,
+                    range: cidr,
+                    role: "pod",
+                    urn: ipPool.resource.urn,
+                });
+            }
+        }
+        const pools = poolIndex(readPools(objectsOf(byKind, kinds.ipAddressPool)));
+        const conflict = (
+            range: ClusterRange,
+            other: string,
+            otherRange: IpRange,
+            consequence: string,
+        ): void => {
+            const shared = formatAddressRange(rangeIntersection(range.range, otherRange)!);
+            reportViolation(
+                `${range.description} overlaps ${other} (shared: ${shared}): ${consequence}`,
+                range.urn,
+            );
+        };
+        const shadowed =
+            "the cluster routes those addresses internally, so the LAN hosts and LoadBalancer IPs they shadow (DNS " +
+            "upstreams included) become unreachable from pods. Choose cluster ranges outside the LAN and the pools " +
+            "(k3s defaults: pods 10.42.0.0/16, services 10.43.0.0/16).";
+        const serviceRanges = clusterRanges.filter((range) => range.role === "service");
+        for (const range of clusterRanges) {
+            for (const lan of config.lanCidrs) {
+                if (rangesOverlap(range.range, lan.cidr)) {
+                    conflict(range, `the LAN ${lan.text} (policy config lanCidrs)`, lan.cidr, shadowed);
+                }
+            }
+            for (const { label, range: poolRange } of pools.overlapping(range.range)) {
+                conflict(range, `${label.pool.description} (${label.entry.text})`, poolRange, shadowed);
+            }
+            // Pod ranges against the (one or two, dual-stack) service CIDRs.
+            if (range.role === "pod") {
+                for (const service of serviceRanges) {
+                    if (rangesOverlap(range.range, service.range)) {
+                        conflict(
+                            range,
+                            service.description,
+                            service.range,
+                            "pod and ClusterIP addresses collide, so some Services are unreachable. Make the ranges disjoint.",
+                        );
+                    }
+                }
+            }
+        }
+    },
+};

@@ -1,0 +1,62 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { readHelmInstalls } from "./helmCharts";
+import { describe, kindKeyOf, kinds, readObject } from "./kubernetes";
+import { currentAnnotationPrefix, deprecatedAnnotationPrefix } from "./metallb";
+import { isRecord, isUnknown, recordAt } from "./plainValues";
+
+/**
+ * metallb-annotations-use-current-prefix (advisory, severity low)
+ *
+ * MetalLB renamed its Service annotations from `metallb.universe.tf/` to `metallb.io/` (v0.14.9);
+ * the old spelling is deprecated and will stop being read. Applies to Services and to ingress
+ * charts' `controller.service.annotations` values.
+ */
+export const metallbAnnotationsUseCurrentPrefix: ResourceValidationPolicy = {
+    name: "metallb-annotations-use-current-prefix",
+    description:
+        "MetalLB annotations should use the metallb.io/ prefix, not the deprecated metallb.universe.tf/.",
+    enforcementLevel: "advisory",
+    severity: "low",
+    validateResource: (args, reportViolation) => {
+        const key = kindKeyOf(args.type);
+        if (key !== kinds.service && key !== kinds.helmRelease && key !== kinds.helmChart) {
+            return;
+        }
+        const object = readObject(args);
+        if (!object) {
+            return;
+        }
+        let owner: string;
+        let where: string;
+        let keys: string[];
+        if (key === kinds.service) {
+            if (isUnknown(object.annotations)) {
+                return;
+            }
+            owner = describe(object);
+            where = "annotation";
+            keys = Object.keys(object.annotations);
+        } else {
+            const [install] = readHelmInstalls([object], []);
+            const annotations = recordAt(
+                recordAt(recordAt(install.values, "controller"), "service"),
+                "annotations",
+            );
+            if (!isRecord(annotations)) {
+                return;
+            }
+            owner = install.description;
+            where = "values controller.service.annotations";
+            keys = Object.keys(annotations);
+        }
+        for (const annotation of keys.filter((candidate) =>
+            candidate.startsWith(deprecatedAnnotationPrefix),
+        )) {
+            const renamed = `${currentAnnotationPrefix}${annotation.slice(deprecatedAnnotationPrefix.length)}`;
+            reportViolation(
+                `${owner} uses the deprecated ${where} ${annotation}: rename it to ${renamed} (MetalLB v0.14.9 and later ` +
+                    "read the metallb.io/ prefix; the metallb.universe.tf/ one is on its way out).",
+            );
+        }
+    },
+};

@@ -1,0 +1,220 @@
+// Policy pack benchmark: the whole pack (every stack policy once, every resource policy on every
+// resource) over 1k, 10k and 100k synthetic Kubernetes resources, each size in its own process so
+// peak RSS is that size's. Prints wall time, peak RSS and the growth ratios next to n log n.
+//
+//     node --expose-gc -r ts-node/register test/bench/policy.bench.ts
+//
+// Resources arrive the way the engine hands them over: properties wrapped in unknownCheckingProxy
+// (built before timing starts, as the engine deserializes them before calling the pack).
+
+import { spawnSync } from "child_process";
+import { performance } from "perf_hooks";
+import {
+    PolicyResource,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+} from "../../policy/node_modules/@pulumi/policy";
+import { policies } from "../../policy/policies";
+import { formatIp } from "../../stacks/network";
+import { stackResources, ResourceSpec } from "../policy/harness";
+import {
+    addressPool,
+    configMap,
+    container,
+    deployment,
+    l2Advertisement,
+    limitRange,
+    namespace,
+    networkPolicy,
+    resourceQuota,
+    seldonLimits,
+    seldonQuotaHard,
+    service,
+} from "../policy/resources";
+
+const sizes = [1_000, 10_000, 100_000];
+
+/** Tenant i: a namespace with quota, LimitRange, egress policies, a workload and a ConfigMap, plus a reserved pool and the LoadBalancer Service using it. */
+function tenant(index: number): ResourceSpec[] {
+    const name = `tenant-${index}`;
+    const poolStart = 0xac100000n + BigInt(index) * 4n; // 172.16.0.0 + 4i: one /30 per tenant
+    const address = formatIp(4, poolStart + 1n);
+    // One ConfigMap in a hundred points at a LoadBalancer IP: the pack must find and report it.
+    const tracking =
+        index % 100 === 0 ? `http://${address}:5000` : `http://${name}.${name}.svc.cluster.local:5000`;
+    return [
+        namespace(name),
+        resourceQuota(name, `${name}-quota`, seldonQuotaHard),
+        limitRange(name, `${name}-limits`, seldonLimits),
+        networkPolicy(name, `${name}-deny-egress`, { podSelector: {}, policyTypes: ["Egress"] }),
+        networkPolicy(name, `${name}-allow-dns`, {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [
+                {
+                    to: [{ namespaceSelector: {}, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                    ports: [{ protocol: "UDP", port: 53 }],
+                },
+            ],
+        }),
+        configMap(name, `${name}-endpoints`, { MLFLOW_TRACKING_URI: tracking, LOG_LEVEL: "info" }),
+        deployment(name, `${name}-app`, [
+            container("app", { MLFLOW_TRACKING_URI: `http://${name}.${name}.svc.cluster.local:5000` }),
+        ]),
+        addressPool(`${name}-pool`, [`${formatIp(4, poolStart)}/30`], { autoAssign: false }),
+        service(name, `${name}-lb`, {
+            annotations: { "metallb.io/loadBalancerIPs": address, "metallb.io/address-pool": `${name}-pool` },
+        }),
+        l2Advertisement(`${name}-l2`, { ipAddressPools: [`${name}-pool`] }),
+    ];
+}
+
+function syntheticStack(size: number): ResourceSpec[] {
+    const specs: ResourceSpec[] = [];
+    for (let index = 0; specs.length < size; index++) {
+        specs.push(...tenant(index));
+    }
+    return specs.slice(0, size);
+}
+
+function resourceArgs(resource: PolicyResource): ResourceValidationArgs {
+    return {
+        type: resource.type,
+        props: resource.props,
+        urn: resource.urn,
+        name: resource.name,
+        opts: resource.opts,
+        stackTags: new Map(),
+        isType: resource.isType,
+        asType: resource.asType as ResourceValidationArgs["asType"],
+        getConfig: <T extends object>() => ({}) as T,
+        notApplicable: () => {
+            throw new Error("not applicable");
+        },
+    };
+}
+
+interface PackRun {
+    seconds: number;
+    violations: number;
+    perPolicy: [string, number][];
+}
+
+/** Runs every policy of the pack once over the resources. */
+async function runPack(resources: PolicyResource[]): Promise<PackRun> {
+    let violations = 0;
+    const report = () => {
+        violations++;
+    };
+    const perPolicy: [string, number][] = [];
+    const started = performance.now();
+    for (const policy of policies) {
+        const policyStarted = performance.now();
+        if ("validateStack" in policy) {
+            await (policy as StackValidationPolicy).validateStack(
+                {
+                    resources,
+                    stackTags: new Map(),
+                    getConfig: <T extends object>() => ({}) as T,
+                    notApplicable: () => {
+                        throw new Error("not applicable");
+                    },
+                },
+                report,
+            );
+        } else {
+            const validate = (policy as ResourceValidationPolicy).validateResource;
+            const validations = Array.isArray(validate) ? validate : [validate!];
+            for (const resource of resources) {
+                const args = resourceArgs(resource);
+                for (const validation of validations) {
+                    await validation(args, report);
+                }
+            }
+        }
+        perPolicy.push([policy.name, (performance.now() - policyStarted) / 1000]);
+    }
+    return { seconds: (performance.now() - started) / 1000, violations, perPolicy };
+}
+
+/**
+ * Runs the pack `repeats` times over `size` resources and prints one machine-readable line with the
+ * fastest run: other work on the machine only ever adds time, so the minimum is the least noisy figure.
+ */
+async function measure(size: number, repeats: number): Promise<void> {
+    const resources = stackResources(syntheticStack(size));
+    let fastest: PackRun | undefined;
+    for (let repeat = 0; repeat < repeats; repeat++) {
+        global.gc?.();
+        const run = await runPack(resources);
+        if (!fastest || run.seconds < fastest.seconds) {
+            fastest = run;
+        }
+    }
+    const slowest = fastest!.perPolicy
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([name, seconds]) => `${name} ${seconds.toFixed(2)} s`)
+        .join(", ");
+    const peakMiB = process.resourceUsage().maxRSS / 1024;
+    console.log(
+        JSON.stringify({
+            size,
+            repeats,
+            seconds: fastest!.seconds,
+            peakMiB,
+            violations: fastest!.violations,
+            slowest,
+        }),
+    );
+}
+
+function nLogNRatio(from: number, to: number): number {
+    return (to * Math.log2(to)) / (from * Math.log2(from));
+}
+
+function main(): void {
+    const sizeArgument = process.argv.indexOf("--size");
+    if (sizeArgument >= 0) {
+        const size = Number(process.argv[sizeArgument + 1]);
+        measure(size, size >= 100_000 ? 3 : 5).catch((error) => {
+            console.error(error);
+            process.exit(1);
+        });
+        return;
+    }
+    const results: {
+        size: number;
+        repeats: number;
+        seconds: number;
+        peakMiB: number;
+        violations: number;
+        slowest: string;
+    }[] = [];
+    for (const size of sizes) {
+        const child = spawnSync(process.execPath, [...process.execArgv, __filename, "--size", String(size)], {
+            encoding: "utf8",
+            maxBuffer: 16 * 1024 * 1024,
+        });
+        if (child.status !== 0) {
+            throw new Error(`policy bench at ${size} resources failed:\n${child.stderr}`);
+        }
+        const result = JSON.parse(child.stdout.trim().split("\n").pop()!);
+        results.push(result);
+        console.log(
+            `policy pack: ${size} resources: ${result.seconds.toFixed(2)} s (fastest of ${result.repeats}), ` +
+                `peak RSS ${result.peakMiB.toFixed(0)} MiB, ` +
+                `${result.violations} violations (slowest: ${result.slowest})`,
+        );
+    }
+    for (let index = 1; index < results.length; index++) {
+        const [before, after] = [results[index - 1], results[index]];
+        console.log(
+            `policy pack: growth ${after.size / 1000}k/${before.size / 1000}k: time x${(after.seconds / before.seconds).toFixed(1)}, ` +
+                `peak RSS x${(after.peakMiB / before.peakMiB).toFixed(1)} (n log n: x${nLogNRatio(before.size, after.size).toFixed(1)}, n: x${(after.size / before.size).toFixed(1)})`,
+        );
+    }
+}
+
+main();

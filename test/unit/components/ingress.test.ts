@@ -1,0 +1,125 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { IngressController } from "../../../components/ingress";
+import { validateSettings } from "../../../stacks/validation";
+import { findObject, findResource, ProgramRun, runProgram, stackSettings } from "../../harness/program";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Editable = any;
+
+const chartType = "kubernetes:helm.sh/v4:Chart";
+
+/** Every key path in a value, e.g. `controller.service.annotations`. */
+function keyPaths(value: unknown, prefix = ""): string[] {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        return [];
+    }
+    return Object.entries(value).flatMap(([key, entry]) => [
+        `${prefix}${key}`,
+        ...keyPaths(entry, `${prefix}${key}.`),
+    ]);
+}
+
+describe("IngressController", () => {
+    describe("ingress-nginx (homelab stack)", () => {
+        let run: ProgramRun;
+        before(async () => {
+            run = await runProgram();
+        });
+
+        it("requests 192.168.1.249 from ingress-pool through MetalLB annotations only", () => {
+            const chart = findResource(run, chartType, "ingress-chart");
+            assert.deepStrictEqual(chart.inputs.values, {
+                controller: {
+                    service: {
+                        type: "LoadBalancer",
+                        annotations: {
+                            "metallb.io/loadBalancerIPs": "192.168.1.249",
+                            "metallb.io/address-pool": "ingress-pool",
+                        },
+                        externalTrafficPolicy: "Local",
+                    },
+                    ingressClass: "nginx",
+                    ingressClassResource: { name: "nginx", default: true },
+                },
+            });
+            assert.ok(!keyPaths(chart.inputs.values).some((key) => key.endsWith("loadBalancerIP")));
+        });
+
+        it("installs the pinned community chart into its own namespace", () => {
+            const chart = findResource(run, chartType, "ingress-chart");
+            const pinned = (stackSettings().charts as Editable)["ingress-nginx"];
+            assert.strictEqual(chart.inputs.chart, "ingress-nginx");
+            assert.strictEqual(chart.inputs.version, pinned.version);
+            assert.deepStrictEqual(chart.inputs.repositoryOpts, {
+                repo: "https://kubernetes.github.io/ingress-nginx",
+            });
+            assert.strictEqual(chart.inputs.name, "ingress-nginx");
+            assert.strictEqual(chart.inputs.namespace, "ingress-nginx");
+            findObject(run, "Namespace", "ingress-nginx");
+        });
+
+        it("waits for its namespace and every MetalLB pool", () => {
+            const chart = findResource(run, chartType, "ingress-chart");
+            const expected = [
+                findObject(run, "Namespace", "ingress-nginx").urn,
+                findObject(run, "IPAddressPool", "homelab-pool").urn,
+                findObject(run, "IPAddressPool", "ingress-pool").urn,
+            ];
+            assert.deepStrictEqual([...chart.dependencies].sort(), expected.sort());
+        });
+    });
+
+    describe("nginx-ingress (F5)", () => {
+        let run: ProgramRun;
+        before(async () => {
+            const ingress = stackSettings().ingress as Editable;
+            ingress.controller = "nginx-ingress";
+            ingress.externalTrafficPolicy = "Cluster";
+            run = await runProgram({ overrides: { ingress } });
+        });
+
+        it("uses the F5 chart's keys for the Service and the default ingress class", () => {
+            const chart = findResource(run, chartType, "ingress-chart");
+            assert.deepStrictEqual(chart.inputs.values, {
+                controller: {
+                    service: {
+                        type: "LoadBalancer",
+                        annotations: {
+                            "metallb.io/loadBalancerIPs": "192.168.1.249",
+                            "metallb.io/address-pool": "ingress-pool",
+                        },
+                        externalTrafficPolicy: "Cluster",
+                    },
+                    ingressClass: { name: "nginx", create: true, setAsDefaultIngress: true },
+                },
+            });
+            assert.ok(!keyPaths(chart.inputs.values).some((key) => key.endsWith("loadBalancerIP")));
+        });
+
+        it("installs the pinned F5 chart", () => {
+            const chart = findResource(run, chartType, "ingress-chart");
+            const pinned = (stackSettings().charts as Editable)["nginx-ingress"];
+            assert.strictEqual(chart.inputs.chart, "nginx-ingress");
+            assert.strictEqual(chart.inputs.version, pinned.version);
+            assert.deepStrictEqual(chart.inputs.repositoryOpts, { repo: "https://helm.nginx.com/stable" });
+        });
+    });
+
+    describe("arguments", () => {
+        before(async () => {
+            await pulumi.runtime.setMocks({
+                newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+                call: () => ({}),
+            });
+        });
+
+        it("refuses an ingress without a reserved address", () => {
+            const ingress = { ...validateSettings(stackSettings()).ingress, reservedAddress: "" };
+            assert.throws(() => new IngressController("ingress", { ingress, addressPools: [] }), {
+                message:
+                    'IngressController ingress: ingress.reservedAddress is empty: reservation "ingress-pool" must name a pool with an address',
+            });
+        });
+    });
+});

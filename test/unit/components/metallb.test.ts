@@ -1,0 +1,184 @@
+import * as assert from "assert";
+import { findObject, findResource, ProgramRun, runProgram, stackSettings } from "../../harness/program";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Editable = any;
+
+const poolType = "kubernetes:metallb.io/v1beta1:IPAddressPool";
+
+/** The homelab settings with a different general range and reservations (the ingress keeps `ingress-pool`). */
+function withPools(addresses: string, reservations: { pool: string; address: string }[]) {
+    const metallb = stackSettings().metallb as Editable;
+    metallb.generalPool.addresses = addresses;
+    metallb.reservations = reservations;
+    return { overrides: { metallb } };
+}
+
+/** Every IPAddressPool as `name → { addresses, autoAssign }`. */
+function poolSpecs(run: ProgramRun): Record<string, unknown> {
+    return Object.fromEntries(
+        run.resources
+            .filter((resource) => resource.type === poolType)
+            .map((resource) => [(resource.inputs.metadata as Editable).name, resource.inputs.spec]),
+    );
+}
+
+describe("Metallb", () => {
+    describe("homelab stack", () => {
+        let run: ProgramRun;
+        before(async () => {
+            run = await runProgram();
+        });
+
+        it("splits the general pool around 192.168.1.249 and gives it a pool of its own", () => {
+            assert.deepStrictEqual(poolSpecs(run), {
+                "homelab-pool": {
+                    addresses: ["192.168.1.200-192.168.1.248", "192.168.1.250/32"],
+                    autoAssign: true,
+                },
+                "ingress-pool": { addresses: ["192.168.1.249/32"], autoAssign: false },
+            });
+        });
+
+        it("puts the pools in the MetalLB namespace, forcing the takeover of a hand-made general pool", () => {
+            const general = findObject(run, "IPAddressPool", "homelab-pool");
+            assert.deepStrictEqual(general.inputs.metadata, {
+                name: "homelab-pool",
+                namespace: "metallb-system",
+                annotations: { "pulumi.com/patchForce": "true" },
+            });
+            assert.strictEqual(general.inputs.apiVersion, "metallb.io/v1beta1");
+            const reserved = findObject(run, "IPAddressPool", "ingress-pool");
+            assert.deepStrictEqual(reserved.inputs.metadata, {
+                name: "ingress-pool",
+                namespace: "metallb-system",
+            });
+        });
+
+        it("announces every pool in one L2Advertisement", () => {
+            const advertisement = findObject(run, "L2Advertisement", "homelab-l2", "metallb-system");
+            assert.deepStrictEqual(advertisement.inputs.spec, {
+                ipAddressPools: ["homelab-pool", "ingress-pool"],
+            });
+        });
+
+        it("installs the pinned chart into a privileged namespace", () => {
+            const chart = findResource(run, "kubernetes:helm.sh/v4:Chart", "metallb-chart");
+            assert.deepStrictEqual(chart.inputs, {
+                chart: "metallb",
+                version: (stackSettings().charts as Editable).metallb.version,
+                repositoryOpts: { repo: "https://metallb.github.io/metallb" },
+                name: "metallb",
+                namespace: "metallb-system",
+                skipAwait: false,
+            });
+            const namespace = findObject(run, "Namespace", "metallb-system");
+            assert.deepStrictEqual(namespace.inputs.metadata, {
+                name: "metallb-system",
+                labels: {
+                    "pod-security.kubernetes.io/enforce": "privileged",
+                    "pod-security.kubernetes.io/audit": "privileged",
+                    "pod-security.kubernetes.io/warn": "privileged",
+                },
+            });
+            assert.deepStrictEqual(chart.dependencies, [namespace.urn]);
+        });
+
+        it("declares the pools after the chart, and the reserved pool after the general pool shrinks", () => {
+            const chart = findResource(run, "kubernetes:helm.sh/v4:Chart", "metallb-chart");
+            const general = findObject(run, "IPAddressPool", "homelab-pool");
+            const reserved = findObject(run, "IPAddressPool", "ingress-pool");
+            const advertisement = findObject(run, "L2Advertisement", "homelab-l2");
+            assert.deepStrictEqual(general.dependencies, [chart.urn]);
+            assert.deepStrictEqual(reserved.dependencies.sort(), [chart.urn, general.urn].sort());
+            assert.deepStrictEqual(
+                advertisement.dependencies.sort(),
+                [chart.urn, general.urn, reserved.urn].sort(),
+            );
+        });
+
+        it("parents every MetalLB resource to the component", () => {
+            const component = findResource(run, "homelab:platform:Metallb", "metallb");
+            const children = run.resources.filter((resource) => resource.parent === component.urn);
+            assert.deepStrictEqual(children.map((resource) => resource.name).sort(), [
+                "metallb-chart",
+                "metallb-homelab-l2",
+                "metallb-homelab-pool",
+                "metallb-ingress-pool",
+                "metallb-namespace",
+            ]);
+        });
+    });
+
+    describe("other layouts", () => {
+        it("cuts several reservations out of one range, each into its own pool", async () => {
+            const run = await runProgram(
+                withPools("192.168.1.200-192.168.1.250", [
+                    { pool: "ingress-pool", address: "192.168.1.249" },
+                    { pool: "dns-pool", address: "192.168.1.210" },
+                    { pool: "registry-pool", address: "192.168.1.230" },
+                ]),
+            );
+            assert.deepStrictEqual(poolSpecs(run), {
+                "homelab-pool": {
+                    addresses: [
+                        "192.168.1.200-192.168.1.209",
+                        "192.168.1.211-192.168.1.229",
+                        "192.168.1.231-192.168.1.248",
+                        "192.168.1.250/32",
+                    ],
+                    autoAssign: true,
+                },
+                "ingress-pool": { addresses: ["192.168.1.249/32"], autoAssign: false },
+                "dns-pool": { addresses: ["192.168.1.210/32"], autoAssign: false },
+                "registry-pool": { addresses: ["192.168.1.230/32"], autoAssign: false },
+            });
+            const advertisement = findObject(run, "L2Advertisement", "homelab-l2");
+            assert.deepStrictEqual(advertisement.inputs.spec, {
+                ipAddressPools: ["homelab-pool", "ingress-pool", "dns-pool", "registry-pool"],
+            });
+            const general = findObject(run, "IPAddressPool", "homelab-pool");
+            for (const pool of ["ingress-pool", "dns-pool", "registry-pool"]) {
+                assert.ok(findObject(run, "IPAddressPool", pool).dependencies.includes(general.urn), pool);
+            }
+        });
+
+        it("keeps one piece when the reservation is the first address", async () => {
+            const run = await runProgram(
+                withPools("192.168.1.200-192.168.1.250", [
+                    { pool: "ingress-pool", address: "192.168.1.200" },
+                ]),
+            );
+            assert.deepStrictEqual(poolSpecs(run), {
+                "homelab-pool": { addresses: ["192.168.1.201-192.168.1.250"], autoAssign: true },
+                "ingress-pool": { addresses: ["192.168.1.200/32"], autoAssign: false },
+            });
+            assert.strictEqual(run.outputs.ingressAddress, "192.168.1.200");
+        });
+
+        it("keeps one piece when the reservation is the last address", async () => {
+            const run = await runProgram(
+                withPools("192.168.1.200-192.168.1.250", [
+                    { pool: "ingress-pool", address: "192.168.1.250" },
+                ]),
+            );
+            assert.deepStrictEqual(poolSpecs(run), {
+                "homelab-pool": { addresses: ["192.168.1.200-192.168.1.249"], autoAssign: true },
+                "ingress-pool": { addresses: ["192.168.1.250/32"], autoAssign: false },
+            });
+        });
+
+        it("splits a CIDR-form range, writing aligned pieces as CIDRs", async () => {
+            const run = await runProgram(
+                withPools("192.168.1.192/27", [{ pool: "ingress-pool", address: "192.168.1.200" }]),
+            );
+            assert.deepStrictEqual(poolSpecs(run), {
+                "homelab-pool": {
+                    addresses: ["192.168.1.192/29", "192.168.1.201-192.168.1.223"],
+                    autoAssign: true,
+                },
+                "ingress-pool": { addresses: ["192.168.1.200/32"], autoAssign: false },
+            });
+        });
+    });
+});

@@ -1,0 +1,183 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { NamespaceGovernance } from "../../../components/namespaceGovernance";
+import { validateSettings } from "../../../stacks/validation";
+import { findObject, ProgramRun, resourcesOfType, runProgram, stackSettings } from "../../harness/program";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Editable = any;
+
+describe("NamespaceGovernance", () => {
+    describe("homelab stack", () => {
+        let run: ProgramRun;
+        before(async () => {
+            run = await runProgram();
+        });
+
+        it("restores seldon-system-quota with the three compute resources the seed's error named", () => {
+            const quota = findObject(run, "ResourceQuota", "seldon-system-quota", "seldon-system");
+            assert.deepStrictEqual(quota.inputs.spec, {
+                hard: {
+                    "requests.cpu": "8",
+                    "requests.memory": "16Gi",
+                    "limits.memory": "32Gi",
+                    pods: "100",
+                },
+            });
+        });
+
+        it("fills in containers that declare nothing from a LimitRange", () => {
+            const limitRange = findObject(run, "LimitRange", "seldon-system-limits", "seldon-system");
+            assert.deepStrictEqual(limitRange.inputs.spec, {
+                limits: [
+                    {
+                        type: "Container",
+                        default: { cpu: "500m", memory: "256Mi" },
+                        defaultRequest: { cpu: "100m", memory: "128Mi" },
+                        max: { cpu: "4", memory: "8Gi" },
+                    },
+                ],
+            });
+        });
+
+        it("always lets pods reach the cluster DNS on 53/UDP and 53/TCP", () => {
+            const policy = findObject(run, "NetworkPolicy", "allow-dns-egress", "seldon-system");
+            assert.deepStrictEqual(policy.inputs.spec, {
+                podSelector: {},
+                policyTypes: ["Egress"],
+                egress: [
+                    {
+                        to: [
+                            {
+                                namespaceSelector: {
+                                    matchLabels: { "kubernetes.io/metadata.name": "kube-system" },
+                                },
+                                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                            },
+                        ],
+                        ports: [
+                            { port: 53, protocol: "UDP" },
+                            { port: 53, protocol: "TCP" },
+                        ],
+                    },
+                ],
+            });
+        });
+
+        it("lets pods reach each listed service's namespace on its port", () => {
+            const policy = findObject(run, "NetworkPolicy", "allow-mlflow-egress", "seldon-system");
+            assert.deepStrictEqual(policy.inputs.spec, {
+                podSelector: {},
+                policyTypes: ["Egress"],
+                egress: [
+                    {
+                        to: [
+                            {
+                                namespaceSelector: {
+                                    matchLabels: { "kubernetes.io/metadata.name": "mlflow" },
+                                },
+                            },
+                        ],
+                        ports: [{ port: 5000, protocol: "TCP" }],
+                    },
+                ],
+            });
+        });
+
+        it("keeps everything outside the pod and service ranges reachable", () => {
+            const policy = findObject(run, "NetworkPolicy", "allow-off-cluster-egress", "seldon-system");
+            assert.deepStrictEqual(policy.inputs.spec, {
+                podSelector: {},
+                policyTypes: ["Egress"],
+                egress: [
+                    { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.42.0.0/16", "10.43.0.0/16"] } }] },
+                ],
+            });
+            assert.deepStrictEqual(
+                resourcesOfType(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+                    .map((resource) => (resource.inputs.metadata as Editable).name)
+                    .sort(),
+                ["allow-dns-egress", "allow-mlflow-egress", "allow-off-cluster-egress"],
+            );
+        });
+
+        it("declares quota, LimitRange and policies after their namespace", () => {
+            const namespace = findObject(run, "Namespace", "seldon-system");
+            const governed = run.resources.filter(
+                (resource) =>
+                    (resource.inputs.metadata as Editable)?.namespace === "seldon-system" &&
+                    resource.parent === namespace.parent,
+            );
+            assert.strictEqual(governed.length, 5);
+            for (const resource of governed) {
+                assert.deepStrictEqual(resource.dependencies, [namespace.urn], resource.name);
+            }
+        });
+    });
+
+    describe("other settings", () => {
+        it("governs every namespace and leaves out IPv6 cluster ranges only from an IPv6 block", async () => {
+            const settings = stackSettings() as Editable;
+            settings.namespaces.training = {
+                quota: { "requests.cpu": "2" },
+                limitRange: {
+                    default: { cpu: "200m", memory: "128Mi" },
+                    defaultRequest: { cpu: "50m", memory: "64Mi" },
+                    max: { cpu: "1", memory: "1Gi" },
+                },
+            };
+            settings.network.serviceCidr = "fd00:43::/112";
+            const run = await runProgram({
+                overrides: { namespaces: settings.namespaces, network: settings.network },
+            });
+            assert.deepStrictEqual(
+                findObject(run, "ResourceQuota", "training-quota", "training").inputs.spec,
+                {
+                    hard: { "requests.cpu": "2" },
+                },
+            );
+            findObject(run, "LimitRange", "training-limits", "training");
+            const policies = resourcesOfType(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter(
+                (resource) => (resource.inputs.metadata as Editable).namespace === "training",
+            );
+            assert.deepStrictEqual(
+                policies.map((resource) => (resource.inputs.metadata as Editable).name).sort(),
+                ["allow-dns-egress", "allow-off-cluster-egress"],
+            );
+            const offCluster = findObject(run, "NetworkPolicy", "allow-off-cluster-egress", "training");
+            assert.deepStrictEqual((offCluster.inputs.spec as Editable).egress, [
+                {
+                    to: [
+                        { ipBlock: { cidr: "0.0.0.0/0", except: ["10.42.0.0/16"] } },
+                        { ipBlock: { cidr: "::/0", except: ["fd00:43::/112"] } },
+                    ],
+                },
+            ]);
+        });
+    });
+
+    describe("arguments", () => {
+        before(async () => {
+            await pulumi.runtime.setMocks({
+                newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+                call: () => ({}),
+            });
+        });
+
+        it("refuses an egress service that is not among the services", () => {
+            const settings = validateSettings(stackSettings());
+            assert.throws(
+                () =>
+                    new NamespaceGovernance("governance", {
+                        namespaces: settings.namespaces,
+                        services: [],
+                        network: settings.network,
+                    }),
+                {
+                    message:
+                        'NamespaceGovernance governance: namespaces[0].egressServices: "mlflow" is not a key of services',
+                },
+            );
+        });
+    });
+});
