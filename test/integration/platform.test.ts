@@ -142,17 +142,13 @@ describe("the local stack on a real control plane", function () {
             for (const crd of crds.filter((object) => object?.kind === "CustomResourceDefinition")) {
                 await cluster.create(crd);
             }
+            // Established is not enough: API discovery may lag behind it for a moment.
             await cluster.waitFor("the IPAddressPool CRD to be served", async () => {
-                const crd = await cluster.read({
-                    apiVersion: "apiextensions.k8s.io/v1",
-                    kind: "CustomResourceDefinition",
-                    name: "ipaddresspools.metallb.io",
-                });
-                return (
-                    crd.status?.conditions?.some(
-                        (c: Settings) => c.type === "Established" && c.status === "True",
-                    ) || undefined
-                );
+                try {
+                    return await cluster.list(metallbVersion, "IPAddressPool", "metallb-system");
+                } catch {
+                    return undefined;
+                }
             });
             await cluster.create({
                 apiVersion: metallbVersion,

@@ -1,0 +1,132 @@
+// The policy pack against programs that bring each debt back, on the same control plane as
+// platform.test.ts (which runs first and leaves the converged platform in place). Each scenario
+// is run with `pulumi up`: the pack must block it before anything reaches the cluster.
+
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { Cluster } from "./cluster";
+import { homelabPolicyConfig, policyPackArgs, PulumiWorkspace, repositoryRoot } from "./workspace";
+
+const project = "seed-regressions";
+
+interface Scenario {
+    name: string;
+    /** Substrings the blocked update must print: the policy names and the facts they cite. */
+    expected: string[];
+}
+
+const scenarios: Scenario[] = [
+    {
+        name: "ingress-ip-in-auto-pool",
+        expected: [
+            "metallb-pools-do-not-overlap",
+            'IPAddressPool metallb-system/ingress-pool (Pulumi name "ingress-pool") address 192.168.1.249/32 overlaps IPAddressPool metallb-system/homelab-pool',
+            "requested-loadbalancer-ips-are-reserved",
+            "requests LoadBalancer IP 192.168.1.249 (annotation metallb.io/loadBalancerIPs), which lies in IPAddressPool metallb-system/homelab-pool",
+        ],
+    },
+    {
+        name: "quota-without-defaults",
+        expected: [
+            "limit-range-defaults-cover-quota",
+            "failed quota: seldon-system-quota: must specify limits.memory for: init,wait; requests.cpu for: init,wait; requests.memory for: init,wait",
+            "argo-executor-resources-satisfy-quota",
+            "data.executor gives Argo's executor no requests.cpu, requests.memory, limits.cpu, limits.memory",
+        ],
+    },
+    {
+        name: "mlflow-uri-on-lb-ip",
+        expected: [
+            "in-cluster-clients-use-service-dns",
+            'data MLFLOW_TRACKING_URI uses "http://192.168.1.203:5000", an address of IPAddressPool metallb-system/homelab-pool',
+        ],
+    },
+];
+
+describe("the policy pack blocks each debt from coming back", function () {
+    this.timeout(10 * 60 * 1000);
+    const cluster = new Cluster();
+    let workspace: PulumiWorkspace;
+
+    before(async () => {
+        workspace = await PulumiWorkspace.create({
+            programDirectory: path.join(repositoryRoot, "test/fixtures/programs/regressions"),
+            stack: "seed",
+        });
+    });
+
+    after(() => workspace?.dispose());
+
+    for (const scenario of scenarios) {
+        it(`blocks ${scenario.name} and changes nothing in the cluster`, async () => {
+            const poolsBefore = await cluster.list("metallb.io/v1beta1", "IPAddressPool", "metallb-system");
+            const quotaBefore = await cluster.read({
+                apiVersion: "v1",
+                kind: "ResourceQuota",
+                name: "seldon-system-quota",
+                namespace: "seldon-system",
+            });
+            workspace.setSettings(project, { scenario: scenario.name });
+
+            const result = await workspace.up(policyPackArgs());
+
+            assert.notStrictEqual(result.code, 0, result.output);
+            for (const expected of scenario.expected) {
+                assert.ok(result.output.includes(expected), `missing "${expected}" in:\n${result.output}`);
+            }
+            const created = (await workspace.stateResourceTypes()).filter((type) =>
+                type.startsWith("kubernetes:"),
+            );
+            assert.deepStrictEqual(created, []);
+            const poolsAfter = await cluster.list("metallb.io/v1beta1", "IPAddressPool", "metallb-system");
+            assert.deepStrictEqual(
+                poolsAfter.map((pool) => [pool.metadata.name, pool.spec.addresses]),
+                poolsBefore.map((pool) => [pool.metadata.name, pool.spec.addresses]),
+            );
+            const quotaAfter = await cluster.read({
+                apiVersion: "v1",
+                kind: "ResourceQuota",
+                name: "seldon-system-quota",
+                namespace: "seldon-system",
+            });
+            assert.deepStrictEqual(quotaAfter.spec, quotaBefore.spec);
+            assert.strictEqual(
+                await cluster.find({
+                    apiVersion: "v1",
+                    kind: "ConfigMap",
+                    name: "training-pipeline-env",
+                    namespace: "seldon-system",
+                }),
+                undefined,
+            );
+            assert.strictEqual(
+                await cluster.find({
+                    apiVersion: "v1",
+                    kind: "ConfigMap",
+                    name: "workflow-controller-configmap",
+                    namespace: "argo",
+                }),
+                undefined,
+            );
+        });
+    }
+
+    it("rejects a policy config that does not match the pack's schema", async () => {
+        const config = JSON.parse(fs.readFileSync(homelabPolicyConfig, "utf8"));
+        config["cluster-cidrs-avoid-lan-and-pools"].lanCidrs = "192.168.1.0/24";
+        const badConfig = path.join(path.dirname(workspace.directory), "bad-policy-config.json");
+        fs.writeFileSync(badConfig, JSON.stringify(config));
+        workspace.setSettings(project, { scenario: "mlflow-uri-on-lb-ip" });
+
+        const result = await workspace.preview(policyPackArgs(badConfig));
+
+        assert.notStrictEqual(result.code, 0, result.output);
+        assert.ok(
+            result.output.includes(
+                "validating policy config: homelab-platform 0.1.0  cluster-cidrs-avoid-lan-and-pools: lanCidrs: Invalid type. Expected: array, given: string",
+            ),
+            result.output,
+        );
+    });
+});
