@@ -119,8 +119,24 @@ function providerNamespace(resource: EngineResource): string | UnknownValue | un
     return stringAt(props, "namespace");
 }
 
+/**
+ * Objects already read, per engine resource: every policy of the pack reads the same resources,
+ * and copying each one's properties out of the engine's proxy once (not once per policy) keeps
+ * the pack's time and garbage linear in the number of resources. Read objects are never mutated.
+ */
+const readObjects = new WeakMap<EngineResource, KubernetesObject | null>();
+
 /** Reads one engine resource as a Kubernetes object; undefined for non-Kubernetes resources. */
 export function readObject(resource: EngineResource): KubernetesObject | undefined {
+    let object = readObjects.get(resource);
+    if (object === undefined) {
+        object = readObjectOnce(resource) ?? null;
+        readObjects.set(resource, object);
+    }
+    return object ?? undefined;
+}
+
+function readObjectOnce(resource: EngineResource): KubernetesObject | undefined {
     const type = parseResourceType(resource.type);
     if (!type) {
         return undefined;
