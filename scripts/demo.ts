@@ -35,8 +35,8 @@ async function main(): Promise<void> {
         }
         console.log(`\n(pulumi preview exited with ${blocked.code}, as it should)`);
 
-        banner("stack outputs");
-        console.log(JSON.stringify(await platform.outputs(), null, 2));
+        banner("pulumi stack output -s local");
+        await platform.pulumiOrFail(["stack", "output"]);
     } finally {
         regressions.dispose();
         platform.dispose();

@@ -345,34 +345,7 @@ export class RangeIndex<T> {
     }
 
     containing(address: IpAddress): LabelledRange<T>[] {
-        // Binary search for the last range that starts at or before the address.
-        let low = 0;
-        let high = this.sorted.length - 1;
-        let found = -1;
-        while (low <= high) {
-            const middle = (low + high) >> 1;
-            const range = this.sorted[middle].range;
-            if (
-                range.family < address.family ||
-                (range.family === address.family && range.first <= address.value)
-            ) {
-                found = middle;
-                low = middle + 1;
-            } else {
-                high = middle - 1;
-            }
-        }
-        const matches: LabelledRange<T>[] = [];
-        for (let index = found; index >= 0; index--) {
-            const entry = this.sorted[index];
-            if (entry.range.family !== address.family || this.furthestEnd[index] < address.value) {
-                break;
-            }
-            if (rangeContains(entry.range, address)) {
-                matches.push(entry);
-            }
-        }
-        return matches.reverse();
+        return this.overlapping({ family: address.family, first: address.value, last: address.value });
     }
 
     /** Every range that shares at least one address with `range`, in O(log n + matches). */
