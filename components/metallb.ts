@@ -36,13 +36,7 @@ export class Metallb extends pulumi.ComponentResource {
 
     constructor(name: string, args: MetallbArgs, opts?: pulumi.ComponentResourceOptions) {
         const { metallb, pools } = args;
-        // Component inputs are kept in the stack's state: record the pools' addresses, not the
-        // bigint ranges behind them, which do not serialize.
-        const recordedPools = {
-            generalPool: { name: pools.generalPool.name, addresses: pools.generalPool.addresses },
-            reservedPools: pools.reservedPools,
-        };
-        super("homelab:platform:Metallb", name, { ...args, pools: recordedPools }, opts);
+        super("homelab:platform:Metallb", name, args, opts);
 
         this.namespace = new k8s.core.v1.Namespace(
             `${name}-namespace`,

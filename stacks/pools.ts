@@ -39,7 +39,7 @@ export function planPools(
         reserved.map((entry): IpAddress => entry.address),
     );
     return {
-        generalPool: { name: generalPoolName, addresses: pieces.map(formatAddressRange), ranges: pieces },
+        generalPool: { name: generalPoolName, addresses: pieces.map(formatAddressRange) },
         reservedPools: reserved.map(({ reservation, address }) => ({
             name: reservation.pool,
             address: formatIp(address.family, address.value),

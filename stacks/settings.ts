@@ -2,8 +2,6 @@
 // never read Pulumi config themselves. IPs and resource sizes stay plain values (never Outputs) so
 // policies can check them during `pulumi preview`.
 
-import { IpRange } from "./network";
-
 /** Where a Helm chart comes from: a repository (default) or a local directory / .tgz for air-gapped clusters. */
 export type ChartSource =
     | { kind: "repository"; chart: string; version: string; repository: string }
@@ -49,7 +47,7 @@ export interface MetallbSettings {
 
 /** The split that the stack declares: computed from MetallbSettings, never typed twice. */
 export interface PoolLayout {
-    generalPool: { name: string; addresses: string[]; ranges: IpRange[] };
+    generalPool: { name: string; addresses: string[] };
     reservedPools: { name: string; address: string; addresses: string[] }[];
 }
 

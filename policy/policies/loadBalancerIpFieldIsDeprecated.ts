@@ -1,7 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { readHelmInstalls } from "./helmCharts";
-import { kindKeyOf, kinds, readObject } from "./kubernetes";
-import { chartValuesRequest, LoadBalancerRequest, serviceRequest } from "./loadBalancerRequests";
+import { readOwnRequest } from "./loadBalancerRequests";
 import { metallbAnnotations } from "./metallb";
 
 /**
@@ -18,18 +16,7 @@ export const loadBalancerIpFieldIsDeprecated: ResourceValidationPolicy = {
     enforcementLevel: "advisory",
     severity: "low",
     validateResource: (args, reportViolation) => {
-        const key = kindKeyOf(args.type);
-        if (key !== kinds.service && key !== kinds.helmRelease && key !== kinds.helmChart) {
-            return;
-        }
-        const object = readObject(args);
-        if (!object) {
-            return;
-        }
-        const request: LoadBalancerRequest | undefined =
-            key === kinds.service
-                ? serviceRequest(object)
-                : chartValuesRequest(readHelmInstalls([object], [])[0]);
+        const request = readOwnRequest(args);
         if (request?.specLoadBalancerIp === undefined) {
             return;
         }

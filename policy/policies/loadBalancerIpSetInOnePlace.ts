@@ -1,7 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { readHelmInstalls } from "./helmCharts";
-import { kindKeyOf, kinds, readObject } from "./kubernetes";
-import { chartValuesRequest, LoadBalancerRequest, serviceRequest } from "./loadBalancerRequests";
+import { readOwnRequest } from "./loadBalancerRequests";
 
 /**
  * loadbalancer-ip-set-in-one-place (mandatory, severity medium)
@@ -16,20 +14,7 @@ export const loadBalancerIpSetInOnePlace: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     severity: "medium",
     validateResource: (args, reportViolation) => {
-        const key = kindKeyOf(args.type);
-        if (key !== kinds.service && key !== kinds.helmRelease && key !== kinds.helmChart) {
-            return;
-        }
-        const object = readObject(args);
-        if (!object) {
-            return;
-        }
-        let request: LoadBalancerRequest | undefined;
-        if (key === kinds.service) {
-            request = serviceRequest(object);
-        } else {
-            request = chartValuesRequest(readHelmInstalls([object], [])[0]);
-        }
+        const request = readOwnRequest(args);
         if (!request || request.specLoadBalancerIp === undefined || request.addressAnnotations.length === 0) {
             return;
         }

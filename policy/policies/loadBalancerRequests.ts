@@ -5,8 +5,8 @@
 // and for a v4 Chart whose values arrive without rendered objects (see helmCharts.ts).
 
 import { IpAddress, parseIp } from "../../stacks/network";
-import { HelmInstall } from "./helmCharts";
-import { describe, KubernetesObject } from "./kubernetes";
+import { HelmInstall, readHelmInstalls } from "./helmCharts";
+import { describe, EngineResource, kindKeyOf, kinds, KubernetesObject, readObject } from "./kubernetes";
 import { metallbAnnotations } from "./metallb";
 import { arrayAt, isRecord, isUnknown, PlainRecord, recordAt, stringAt, UnknownValue } from "./plainValues";
 
@@ -224,4 +224,31 @@ export function readAssignedAddresses(services: KubernetesObject[]): AssignedAdd
 
 export function addressKey(address: IpAddress): string {
     return `${address.family}:${address.value}`;
+}
+
+/**
+ * For resource policies: the object behind a resource that can request a LoadBalancer IP (a
+ * Service, or a Helm v3 Release / v4 Chart through its ingress values), or undefined.
+ */
+export function readAddressRequester(
+    resource: EngineResource,
+): { object: KubernetesObject; install?: HelmInstall } | undefined {
+    const key = kindKeyOf(resource.type);
+    if (key !== kinds.service && key !== kinds.helmRelease && key !== kinds.helmChart) {
+        return undefined;
+    }
+    const object = readObject(resource);
+    if (!object) {
+        return undefined;
+    }
+    return key === kinds.service ? { object } : { object, install: readHelmInstalls([object], [])[0] };
+}
+
+/** For resource policies: the LoadBalancer request one Service or ingress chart makes, if any. */
+export function readOwnRequest(resource: EngineResource): LoadBalancerRequest | undefined {
+    const requester = readAddressRequester(resource);
+    if (!requester) {
+        return undefined;
+    }
+    return requester.install ? chartValuesRequest(requester.install) : serviceRequest(requester.object);
 }

@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { readHelmInstalls } from "./helmCharts";
-import { describe, kindKeyOf, kinds, readObject } from "./kubernetes";
+import { describe } from "./kubernetes";
+import { readAddressRequester } from "./loadBalancerRequests";
 import { currentAnnotationPrefix, deprecatedAnnotationPrefix } from "./metallb";
 import { isRecord, isUnknown, recordAt } from "./plainValues";
 
@@ -18,18 +18,15 @@ export const metallbAnnotationsUseCurrentPrefix: ResourceValidationPolicy = {
     enforcementLevel: "advisory",
     severity: "low",
     validateResource: (args, reportViolation) => {
-        const key = kindKeyOf(args.type);
-        if (key !== kinds.service && key !== kinds.helmRelease && key !== kinds.helmChart) {
+        const requester = readAddressRequester(args);
+        if (!requester) {
             return;
         }
-        const object = readObject(args);
-        if (!object) {
-            return;
-        }
+        const { object, install } = requester;
         let owner: string;
         let where: string;
         let keys: string[];
-        if (key === kinds.service) {
+        if (!install) {
             if (isUnknown(object.annotations)) {
                 return;
             }
@@ -37,7 +34,6 @@ export const metallbAnnotationsUseCurrentPrefix: ResourceValidationPolicy = {
             where = "annotation";
             keys = Object.keys(object.annotations);
         } else {
-            const [install] = readHelmInstalls([object], []);
             const annotations = recordAt(
                 recordAt(recordAt(install.values, "controller"), "service"),
                 "annotations",
