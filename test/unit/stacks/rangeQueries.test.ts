@@ -8,7 +8,7 @@ import {
     rangeIntersection,
     RangeIndex,
     subtractRange,
-} from "../../stacks/network";
+} from "../../../stacks/network";
 
 function range(text: string): IpRange {
     const parsed = parseAddressRange(text);
