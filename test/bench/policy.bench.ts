@@ -11,13 +11,12 @@ import { spawnSync } from "child_process";
 import { performance } from "perf_hooks";
 import {
     PolicyResource,
-    ResourceValidationArgs,
     ResourceValidationPolicy,
     StackValidationPolicy,
 } from "../../policy/node_modules/@pulumi/policy";
 import { policies } from "../../policy/policies";
 import { formatIp } from "../../stacks/network";
-import { stackResources, ResourceSpec } from "../policy/harness";
+import { resourceValidationArgs, stackResources, ResourceSpec } from "../policy/harness";
 import {
     addressPool,
     configMap,
@@ -78,23 +77,6 @@ function syntheticStack(size: number): ResourceSpec[] {
     return specs.slice(0, size);
 }
 
-function resourceArgs(resource: PolicyResource): ResourceValidationArgs {
-    return {
-        type: resource.type,
-        props: resource.props,
-        urn: resource.urn,
-        name: resource.name,
-        opts: resource.opts,
-        stackTags: new Map(),
-        isType: resource.isType,
-        asType: resource.asType as ResourceValidationArgs["asType"],
-        getConfig: <T extends object>() => ({}) as T,
-        notApplicable: () => {
-            throw new Error("not applicable");
-        },
-    };
-}
-
 interface PackRun {
     seconds: number;
     violations: number;
@@ -127,7 +109,7 @@ async function runPack(resources: PolicyResource[]): Promise<PackRun> {
             const validate = (policy as ResourceValidationPolicy).validateResource;
             const validations = Array.isArray(validate) ? validate : [validate!];
             for (const resource of resources) {
-                const args = resourceArgs(resource);
+                const args = resourceValidationArgs(resource);
                 for (const validation of validations) {
                     await validation(args, report);
                 }

@@ -163,6 +163,31 @@ export async function runStackPolicy(
     return unknownDuringPreview ? { violations, unknownDuringPreview } : { violations };
 }
 
+/** The arguments the engine hands a resource policy for one resource of the stack. */
+export function resourceValidationArgs(
+    resource: PolicyResource,
+    config: object = {},
+): ResourceValidationArgs {
+    const args: ResourceValidationArgs = {
+        type: resource.type,
+        props: resource.props,
+        urn: resource.urn,
+        name: resource.name,
+        opts: resource.opts,
+        stackTags: new Map(),
+        isType: resource.isType,
+        asType: resource.asType as ResourceValidationArgs["asType"],
+        getConfig: <T extends object>() => config as T,
+        notApplicable: (reason?: string) => {
+            throw new Error(`not applicable: ${reason}`);
+        },
+    };
+    if (resource.provider) {
+        args.provider = resource.provider;
+    }
+    return args;
+}
+
 export async function runResourcePolicy(
     policy: ResourceValidationPolicy,
     spec: ResourceSpec,
@@ -175,23 +200,7 @@ export async function runResourcePolicy(
     if (spec.parent) {
         resource.opts.parent = urnOf({ type: "unknown", name: spec.parent });
     }
-    const args: ResourceValidationArgs = {
-        type: resource.type,
-        props: resource.props,
-        urn: resource.urn,
-        name: resource.name,
-        opts: resource.opts,
-        stackTags: new Map(),
-        isType: resource.isType,
-        asType: resource.asType as ResourceValidationArgs["asType"],
-        getConfig: <T extends object>() => resolved as T,
-        notApplicable: (reason?: string) => {
-            throw new Error(`not applicable: ${reason}`);
-        },
-    };
-    if (resource.provider) {
-        args.provider = resource.provider;
-    }
+    const args = resourceValidationArgs(resource, resolved);
     const validations = Array.isArray(policy.validateResource)
         ? policy.validateResource
         : [policy.validateResource!];
