@@ -95,7 +95,8 @@ export interface KubernetesObject {
     body: PlainRecord;
 }
 
-function stringMap(value: PlainRecord | UnknownValue): Record<string, string> | UnknownValue {
+/** A string-valued map (labels, annotations) as Kubernetes stores it: numbers and booleans as written. */
+export function stringMap(value: PlainRecord | UnknownValue): Record<string, string> | UnknownValue {
     if (isUnknown(value)) {
         return value;
     }

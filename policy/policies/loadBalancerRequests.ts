@@ -6,9 +6,17 @@
 
 import { IpAddress, parseIp } from "../../stacks/network";
 import { HelmInstall, readHelmInstalls } from "./helmCharts";
-import { describe, EngineResource, kindKeyOf, kinds, KubernetesObject, readObject } from "./kubernetes";
+import {
+    describe,
+    EngineResource,
+    kindKeyOf,
+    kinds,
+    KubernetesObject,
+    readObject,
+    stringMap,
+} from "./kubernetes";
 import { metallbAnnotations } from "./metallb";
-import { arrayAt, isRecord, isUnknown, PlainRecord, recordAt, stringAt, UnknownValue } from "./plainValues";
+import { arrayAt, isRecord, isUnknown, recordAt, stringAt } from "./plainValues";
 
 export interface RequestedAddress {
     address: IpAddress;
@@ -50,22 +58,6 @@ function firstAnnotation(annotations: Record<string, string>, keys: string[]): A
         }
     }
     return undefined;
-}
-
-function stringRecord(value: PlainRecord | UnknownValue): Record<string, string> | UnknownValue {
-    if (isUnknown(value)) {
-        return value;
-    }
-    const result: Record<string, string> = {};
-    for (const [key, item] of Object.entries(value)) {
-        if (isUnknown(item)) {
-            return item;
-        }
-        if (typeof item === "string" || typeof item === "number") {
-            result[key] = String(item);
-        }
-    }
-    return result;
 }
 
 function buildRequest(
@@ -154,7 +146,7 @@ export function chartValuesRequest(install: HelmInstall): LoadBalancerRequest | 
     if (isUnknown(type) || (type !== undefined && type !== "LoadBalancer")) {
         return undefined;
     }
-    const annotations = stringRecord(recordAt(service, "annotations"));
+    const annotations = stringMap(recordAt(service, "annotations"));
     const specIp = stringAt(service, "loadBalancerIP");
     if (isUnknown(annotations)) {
         return undefined;
