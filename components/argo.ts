@@ -5,6 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgoSettings, ContainerResources } from "../stacks/settings";
 import { chartReference } from "./chartSource";
+import { applyAsStack } from "./fieldManager";
 
 export interface ArgoWorkflowsArgs {
     /**
@@ -47,8 +48,16 @@ export function argoChartValues(argo: ArgoSettings): Record<string, unknown> {
         },
         // `init` and `wait` are built from the executor spec: without resources they declare none,
         // and a ResourceQuota on cpu or memory then rejects every workflow pod.
-        executor: { resources: resourceRequirements(argo.executorResources) },
-        mainContainer: { resources: resourceRequirements(argo.mainContainerResources) },
+        executor: {
+            image: { pullPolicy: argo.executorImagePullPolicy },
+            resources: resourceRequirements(argo.executorResources),
+        },
+        // Once resources are set the chart also renders a pull policy for every step's main
+        // container, by default its `images.pullPolicy` (Always): set it from the settings.
+        mainContainer: {
+            imagePullPolicy: argo.mainContainerImagePullPolicy,
+            resources: resourceRequirements(argo.mainContainerResources),
+        },
     };
 }
 
@@ -81,7 +90,7 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
                 values: argoChartValues(argo),
                 skipAwait: args.skipAwait ?? false,
             },
-            { parent: this, dependsOn: [this.namespace] },
+            { parent: this, dependsOn: [this.namespace], transforms: [applyAsStack] },
         );
 
         this.serviceAccounts = {};

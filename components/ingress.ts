@@ -4,6 +4,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IngressSettings } from "../stacks/settings";
 import { chartReference } from "./chartSource";
+import { applyAsStack } from "./fieldManager";
+import { IngressAdmissionCertificate, ingressNginxFullname } from "./ingressAdmission";
 
 export interface IngressControllerArgs {
     /**
@@ -69,6 +71,8 @@ export class IngressController extends pulumi.ComponentResource {
     readonly chart: k8s.helm.v4.Chart;
     /** The address the controller's Service is given, e.g. 192.168.1.249. */
     readonly reservedAddress: string;
+    /** ingress-nginx only: the admission webhook's certificate, which the chart makes with hooks. */
+    readonly admissionCertificate?: IngressAdmissionCertificate;
 
     constructor(name: string, args: IngressControllerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("homelab:platform:IngressController", name, args, opts);
@@ -96,8 +100,26 @@ export class IngressController extends pulumi.ComponentResource {
                 values: ingressChartValues(ingress),
                 skipAwait: args.skipAwait ?? false,
             },
-            { parent: this, dependsOn: [this.namespace, ...args.addressPools] },
+            {
+                parent: this,
+                dependsOn: [this.namespace, ...args.addressPools],
+                transforms: [applyAsStack],
+            },
         );
+
+        // F5's chart has no admission webhook and no hooks.
+        if (ingress.controller === "ingress-nginx") {
+            this.admissionCertificate = new IngressAdmissionCertificate(
+                `${name}-admission`,
+                {
+                    fullname: ingressNginxFullname(ingress.releaseName),
+                    namespace: ingress.namespace,
+                    chart: this.chart,
+                    dependsOn: [this.namespace],
+                },
+                { parent: this },
+            );
+        }
 
         this.registerOutputs({
             namespace: this.namespace,

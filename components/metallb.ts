@@ -5,8 +5,16 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MetallbSettings, PoolLayout } from "../stacks/settings";
 import { chartReference } from "./chartSource";
+import { applyAsStack } from "./fieldManager";
 
 const poolApiVersion = "metallb.io/v1beta1";
+
+/**
+ * The general pool and the advertisement may already exist, made by hand (`kubectl apply`) with
+ * other values: take over the fields the stack sets instead of failing on the other field
+ * manager's claim.
+ */
+const takeOverHandMadeObject = { "pulumi.com/patchForce": "true" };
 
 export interface MetallbArgs {
     /** Namespace, release name, chart source, pool names and L2Advertisement name (`StackSettings.metallb`). */
@@ -62,7 +70,7 @@ export class Metallb extends pulumi.ComponentResource {
                 namespace: metallb.namespace,
                 skipAwait: args.skipAwait ?? false,
             },
-            { parent: this, dependsOn: [this.namespace] },
+            { parent: this, dependsOn: [this.namespace], transforms: [applyAsStack] },
         );
 
         // Pools need the chart's CRDs and its validating webhook, which only answers once the
@@ -75,9 +83,7 @@ export class Metallb extends pulumi.ComponentResource {
                 metadata: {
                     name: pools.generalPool.name,
                     namespace: metallb.namespace,
-                    // The general pool may already exist, made by hand with other addresses: take
-                    // over `spec.addresses` instead of failing on the other field manager's claim.
-                    annotations: { "pulumi.com/patchForce": "true" },
+                    annotations: takeOverHandMadeObject,
                 },
                 spec: { addresses: pools.generalPool.addresses, autoAssign: true },
             },
@@ -107,7 +113,11 @@ export class Metallb extends pulumi.ComponentResource {
             {
                 apiVersion: poolApiVersion,
                 kind: "L2Advertisement",
-                metadata: { name: metallb.l2AdvertisementName, namespace: metallb.namespace },
+                metadata: {
+                    name: metallb.l2AdvertisementName,
+                    namespace: metallb.namespace,
+                    annotations: takeOverHandMadeObject,
+                },
                 spec: {
                     ipAddressPools: [pools.generalPool.name, ...pools.reservedPools.map((pool) => pool.name)],
                 },

@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# A throwaway Kubernetes control plane on loopback for integration tests: etcd, kube-apiserver
-# and kube-controller-manager (no kubelet, so pods are admitted but never run).
+# A throwaway one-node Kubernetes cluster for the integration tests, the demo and the benchmark,
+# inside a private network namespace: etcd, kube-apiserver, kube-controller-manager and
+# kube-scheduler, plus the simulated node (scripts/simulated-node), which plays kubelet and runs
+# the MetalLB controller and Argo's workflow-controller for real when their pods start.
 #
 # It is close enough to k3s for what the tests check: RBAC, the default admission plugins
-# (LimitRanger, ServiceAccount, ResourceQuota, ...) and the controllers that fill
-# ResourceQuota status, create the `default` ServiceAccount and delete namespaces.
+# (LimitRanger, ServiceAccount, ResourceQuota, ...), the controllers that fill ResourceQuota
+# status, run Deployments, Jobs and DaemonSets and publish endpoints, and the scheduler.
+#
+# Nothing started here can reach an address off this machine, by construction: `run` first
+# enters a new network namespace (`unshare --net`) holding only a loopback interface with the
+# node's address and the pod range on it, and refuses to start anything if it sees any other
+# interface. It is also PID 1 of a new PID namespace, so nothing it started outlives it. kube-apiserver routes Service-referenced webhooks to the Service's endpoints
+# (--enable-aggregator-routing), which are pod addresses on that loopback, so a webhook call
+# never goes through the machine's resolver.
 #
 # Usage:
 #   control-plane.sh run [--] COMMAND [ARG...]
-#       Start everything in a temporary folder, run COMMAND with KUBECONFIG set, stop
-#       everything and remove the folder. Exits with COMMAND's status.
-#   control-plane.sh start DIR
-#       Start everything with its state, logs and pids in DIR (created; must be empty) and
-#       print `export KUBECONFIG=...` on stdout, for `eval "$(control-plane.sh start DIR)"`.
-#   control-plane.sh stop DIR
-#       Stop what `start DIR` started. DIR (logs included) is left in place.
+#       Start everything in a temporary folder, run COMMAND inside the namespace with KUBECONFIG
+#       set, stop everything by PID and remove the folder. Exits with COMMAND's status. The
+#       folder is $HOMELAB_CONTROL_PLANE_DIR for COMMAND: logs/ holds the servers' logs and
+#       node/logs/ each container's.
 #
 # Binaries come from $HOMELAB_TOOLCHAIN_BIN, else PATH, else scripts/toolchain.sh provides
 # them. CONTROL_PLANE_START_TIMEOUT (seconds, default 180) bounds the start-up.
@@ -22,6 +28,14 @@ set -euo pipefail
 
 SERVICE_CIDR=10.43.0.0/16  # k3s default
 SERVICE_IP=10.43.0.1       # first address: the `kubernetes` Service
+POD_CIDR=10.42.0.0/16      # k3s default; the node takes the first /24
+NODE_POD_CIDR=10.42.0.0/24
+NODE_NAME=homelab-node
+NODE_IP=192.168.1.10       # a homelab node's LAN address, outside the MetalLB pools
+# Images the node runs for real, and an image imported into the node that no registry has.
+METALLB_CONTROLLER_IMAGE=quay.io/metallb/controller:v0.15.2
+WORKFLOW_CONTROLLER_IMAGE=quay.io/argoproj/workflow-controller:v3.6.10
+IMPORTED_IMAGE=${HOMELAB_IMPORTED_IMAGE:-homelab/training-pipeline:2025.07}
 START_TIMEOUT=${CONTROL_PLANE_START_TIMEOUT:-180}
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -39,16 +53,38 @@ find_binaries() {
   if [[ -n ${HOMELAB_TOOLCHAIN_BIN:-} ]]; then
     PATH="$HOMELAB_TOOLCHAIN_BIN:$PATH"
   fi
-  for name in etcd kube-apiserver kube-controller-manager; do
+  for name in etcd kube-apiserver kube-controller-manager kube-scheduler simulated-node \
+    metallb-controller workflow-controller; do
     if ! type -P "$name" >/dev/null; then
-      log "$name not found; asking scripts/toolchain.sh for it"
-      eval "$(bash "$SCRIPT_DIR/toolchain.sh")"
-      break
+      die "$name not found: run \`eval \"\$(bash scripts/toolchain.sh)\"\` first (it needs the Go module proxy, which this network namespace cannot reach)"
     fi
   done
-  ETCD=$(type -P etcd) || die "etcd not found"
-  KUBE_APISERVER=$(type -P kube-apiserver) || die "kube-apiserver not found"
-  KUBE_CONTROLLER_MANAGER=$(type -P kube-controller-manager) || die "kube-controller-manager not found"
+  ETCD=$(type -P etcd)
+  KUBE_APISERVER=$(type -P kube-apiserver)
+  KUBE_CONTROLLER_MANAGER=$(type -P kube-controller-manager)
+  KUBE_SCHEDULER=$(type -P kube-scheduler)
+  SIMULATED_NODE=$(type -P simulated-node)
+  METALLB_CONTROLLER=$(readlink -f "$(type -P metallb-controller)")
+  WORKFLOW_CONTROLLER=$(readlink -f "$(type -P workflow-controller)")
+}
+
+# ---------------------------------------------------------------------------------------------
+# The private network namespace
+
+# True when this process sits in a network namespace whose only interface is loopback.
+in_private_network() {
+  local interfaces
+  interfaces=$(ip -o link show 2>/dev/null | awk -F': ' '{ print $2 }' | sed 's/@.*//')
+  [[ $interfaces == lo ]]
+}
+
+# Loopback up, with the node's address and the whole pod range local to it: a pod address
+# (a webhook's endpoint) then reaches the process listening on this machine.
+setup_private_network() {
+  in_private_network || die "refusing to start: this network namespace has interfaces other than lo"
+  ip link set lo up
+  ip addr add "${POD_CIDR%.*}.1/${POD_CIDR#*/}" dev lo
+  ip addr add "$NODE_IP/32" dev lo
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -106,8 +142,10 @@ make_pki() {
   # Group system:masters: full access, without depending on any RBAC object.
   new_cert admin "/O=system:masters/CN=homelab-admin" \
     "extendedKeyUsage=clientAuth" "basicConstraints=critical,CA:FALSE"
-  # The user RBAC's bootstrap policy grants the controller manager's own rights to.
+  # The users RBAC's bootstrap policy grants the controller manager's and scheduler's rights to.
   new_cert controller-manager "/CN=system:kube-controller-manager" \
+    "extendedKeyUsage=clientAuth" "basicConstraints=critical,CA:FALSE"
+  new_cert scheduler "/CN=system:kube-scheduler" \
     "extendedKeyUsage=clientAuth" "basicConstraints=critical,CA:FALSE"
   # Service account tokens: the controller manager signs, the apiserver verifies.
   new_key "$PKI/service-account.key"
@@ -220,8 +258,10 @@ start_in() {
   free_port peer_port
   free_port APISERVER_PORT
   free_port CONTROLLER_MANAGER_PORT
+  free_port SCHEDULER_PORT
   write_kubeconfig "$DIR/kubeconfig" admin
   write_kubeconfig "$DIR/controller-manager.kubeconfig" controller-manager
+  write_kubeconfig "$DIR/scheduler.kubeconfig" scheduler
 
   # --unsafe-no-fsync: the data is thrown away, and fsync dominates write latency.
   launch etcd "$ETCD" \
@@ -235,9 +275,10 @@ start_in() {
   wait_for etcd curl -sf --max-time 2 "http://127.0.0.1:$etcd_port/health"
 
   # Flags follow controller-runtime's envtest, except that the ServiceAccount admission
-  # plugin stays on (a controller manager creates the accounts here) and client certificates
-  # come from our CA.
+  # plugin stays on (a controller manager creates the accounts here), client certificates
+  # come from our CA, and Service-referenced webhooks are called at their endpoints.
   launch kube-apiserver "$KUBE_APISERVER" \
+    --enable-aggregator-routing=true \
     --etcd-servers="http://127.0.0.1:$etcd_port" \
     --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
     --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
@@ -269,7 +310,24 @@ start_in() {
   # The `default` ServiceAccount appears once the controllers really run; pods are rejected
   # by the ServiceAccount admission plugin until then.
   wait_for "ServiceAccount default/default" api_get /api/v1/namespaces/default/serviceaccounts/default
-  log "ready: https://127.0.0.1:$APISERVER_PORT (state and logs in $DIR)"
+
+  launch kube-scheduler "$KUBE_SCHEDULER" \
+    --kubeconfig="$DIR/scheduler.kubeconfig" \
+    --authentication-kubeconfig="$DIR/scheduler.kubeconfig" \
+    --authorization-kubeconfig="$DIR/scheduler.kubeconfig" \
+    --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" \
+    --leader-elect=false
+  wait_for "kube-scheduler /healthz" curl -sfk --max-time 2 "https://127.0.0.1:$SCHEDULER_PORT/healthz"
+
+  launch simulated-node "$SIMULATED_NODE" \
+    --kubeconfig="$DIR/kubeconfig" --state-dir="$DIR/node" \
+    --node-name="$NODE_NAME" --node-ip="$NODE_IP" --pod-cidr="$NODE_POD_CIDR" \
+    --real-container="$METALLB_CONTROLLER_IMAGE=$METALLB_CONTROLLER" \
+    --real-container="$WORKFLOW_CONTROLLER_IMAGE=$WORKFLOW_CONTROLLER" \
+    --imported-image="$IMPORTED_IMAGE"
+  wait_for "node $NODE_NAME to be Ready" \
+    eval "api_get /api/v1/nodes/$NODE_NAME | grep -q '\"KubeletReady\"'"
+  log "ready: https://127.0.0.1:$APISERVER_PORT, node $NODE_NAME (state and logs in $DIR)"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -277,6 +335,13 @@ start_in() {
 
 STARTED=false
 COMMAND_PID=""
+UNSHARE_PID=""
+
+forward_signal() {
+  local child
+  child=$(cat "/proc/$UNSHARE_PID/task/$UNSHARE_PID/children" 2>/dev/null) || return 0
+  [[ -n $child ]] && kill "-$1" $child 2>/dev/null
+}
 
 # Runs on every exit of `run`: stops the command, the servers, and removes the folder.
 cleanup_run() {
@@ -291,6 +356,31 @@ cmd_run() {
   [[ ${1:-} == -- ]] && shift
   (($#)) || { usage; exit 2; }
 
+  # First pass: find the binaries on this side (the toolchain may print PATH changes), then
+  # re-run this script as the first process of new network, PID and mount namespaces. As PID 1
+  # of its own PID namespace, its end (even by SIGKILL) ends everything started under it: the
+  # servers, the containers of the simulated node and whatever the command leaves behind. The
+  # signal that ends `unshare` reaches it as SIGTERM. Root can unshare directly; anyone else
+  # maps themselves to root in a new user namespace to do it.
+  if [[ ${HOMELAB_CONTROL_PLANE_NETNS:-} != entered ]]; then
+    find_binaries
+    local unshare=(unshare --net --pid --fork --mount-proc --kill-child=TERM)
+    ((EUID == 0)) || unshare+=(--user --map-root-user)
+    HOMELAB_CONTROL_PLANE_NETNS=entered "${unshare[@]}" -- bash "${BASH_SOURCE[0]}" run -- "$@" <&0 &
+    UNSHARE_PID=$!
+    # unshare ignores SIGTERM and SIGINT while it waits; pass them on to the namespace's first
+    # process (its only child), which stops everything and exits.
+    trap 'forward_signal TERM' TERM
+    trap 'forward_signal INT' INT
+    local status
+    while :; do
+      status=0
+      wait "$UNSHARE_PID" || status=$?
+      kill -0 "$UNSHARE_PID" 2>/dev/null || exit "$status"
+    done
+  fi
+  setup_private_network
+
   DIR=$(mktemp -d "${TMPDIR:-/tmp}/control-plane.XXXXXX")
   trap cleanup_run EXIT
   trap 'log "interrupted; stopping"; exit 130' INT
@@ -299,7 +389,7 @@ cmd_run() {
   start_in "$DIR"
   STARTED=true
 
-  export KUBECONFIG="$DIR/kubeconfig" HOMELAB_CONTROL_PLANE_DIR="$DIR"
+  export KUBECONFIG="$DIR/kubeconfig" HOMELAB_CONTROL_PLANE_DIR="$DIR" HOMELAB_IMPORTED_IMAGE="$IMPORTED_IMAGE"
   # In the background so a signal to this script is handled at once; stdin is passed on
   # explicitly (background jobs otherwise read /dev/null).
   "$@" <&0 &
@@ -310,40 +400,8 @@ cmd_run() {
   exit "$status"
 }
 
-# On a failed `start`, stop what did start but keep the folder for its logs.
-cleanup_failed_start() {
-  trap - EXIT INT TERM
-  show_logs
-  stop_all "$DIR"
-  log "start-up failed (logs kept in $DIR/logs)"
-}
-
-cmd_start() {
-  [[ -n ${1:-} ]] || { usage; exit 2; }
-  mkdir -p "$1"
-  DIR=$(cd "$1" && pwd)
-  [[ -z $(ls -A "$DIR") ]] || die "$DIR is not empty"
-  trap cleanup_failed_start EXIT
-  trap 'exit 130' INT
-  trap 'exit 143' TERM
-  start_in "$DIR"
-  trap - EXIT INT TERM
-  printf 'export KUBECONFIG=%q\n' "$DIR/kubeconfig"
-}
-
-cmd_stop() {
-  [[ -n ${1:-} && -d $1 ]] || { usage; exit 2; }
-  local dir
-  dir=$(cd "$1" && pwd)
-  [[ -f $dir/pids ]] || die "nothing recorded as running in $dir"
-  stop_all "$dir"
-  log "stopped (logs kept in $dir/logs)"
-}
-
 case "${1:-}" in
   run) shift; cmd_run "$@" ;;
-  start) shift; cmd_start "$@" ;;
-  stop) shift; cmd_stop "$@" ;;
   -h|--help|help) usage ;;
   *) usage; exit 2 ;;
 esac

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Provides the binaries the integration tests need: the Pulumi CLI, its Node.js language host,
-# the Kubernetes resource plugin, etcd, kube-apiserver and kube-controller-manager.
+# the Kubernetes resource plugin, etcd, kube-apiserver, kube-controller-manager and
+# kube-scheduler, the real controllers the tests run (MetalLB's controller, Argo's
+# workflow-controller), the Helm CLI, and the simulated node (scripts/simulated-node).
 #
-# No prebuilt release can be downloaded here, so every piece is built from its Go module with
-# the ordinary `go` client, once, into a cache outside the repository (one folder per component
-# and version). Later runs find the finished binaries and return in well under a second.
+# A Pulumi CLI already on PATH (v3.250 or newer) is used as it is, with the language host that
+# ships beside it and the user's own plugin folder; the kubernetes plugin is then installed the
+# normal way (`pulumi plugin install`), and built here only when that download fails. etcd and
+# the Kubernetes binaries are taken from $KUBEBUILDER_ASSETS or PATH when their versions fit.
+# Everything else is built from its Go module with the ordinary `go` client, once, into a cache
+# outside the repository (one folder per component and version). Later runs find the finished
+# binaries and return in well under a second.
 #
 # Usage:
 #   eval "$(bash scripts/toolchain.sh)"   # build what is missing, then export the environment
@@ -29,11 +35,18 @@ K8S_PROVIDER_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199
 K8S_PROVIDER_SDK_VERSION=v4.25.0
 ETCD_VERSION=v3.6.16
 KUBERNETES_VERSION=v1.34.4
+# The controllers the integration tests run for real, at the versions the stack pins.
+METALLB_VERSION=v0.15.2
+ARGO_WORKFLOWS_VERSION=v3.6.10
+HELM_VERSION=v3.22.0
 
 # Versions accepted from $KUBEBUILDER_ASSETS or PATH instead of building (extended regexes
 # matched against the version the binary prints).
 ETCD_ACCEPT='^3\.(5|6)\.'
 KUBERNETES_ACCEPT='^v1\.(33|34)\.'
+# A Pulumi CLI on PATH is used from this version on: older ones lack what the tests use
+# (policy packs started through the language host, `pulumi policy analyze`).
+PULUMI_ACCEPT='^v3\.(2[5-9][0-9]|[3-9][0-9][0-9])\.'
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${HOMELAB_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/homelab-platform/toolchain}
@@ -45,6 +58,12 @@ NODEJS_HOST_DIR="$CACHE/pulumi-language-nodejs-sdk-$NODEJS_HOST_SDK_VERSION-runp
 K8S_PROVIDER_DIR="$CACHE/pulumi-resource-kubernetes-v$K8S_PROVIDER_VERSION"
 ETCD_DIR="$CACHE/etcd-$ETCD_VERSION"
 KUBERNETES_DIR="$CACHE/kubernetes-$KUBERNETES_VERSION"
+METALLB_DIR="$CACHE/metallb-$METALLB_VERSION"
+ARGO_DIR="$CACHE/argo-workflows-$ARGO_WORKFLOWS_VERSION"
+HELM_DIR="$CACHE/helm-$HELM_VERSION"
+SIMULATED_NODE_SOURCE="$SCRIPT_DIR/simulated-node"
+# Keyed by the sources' checksum, so an edit rebuilds it.
+SIMULATED_NODE_DIR="$CACHE/simulated-node-$(cat "$SIMULATED_NODE_SOURCE"/go.mod "$SIMULATED_NODE_SOURCE"/go.sum "$SIMULATED_NODE_SOURCE"/*.go | cksum | cut -d" " -f1)"
 K8S_PLUGIN_MARKER="$PULUMI_HOME_DIR/plugins/resource-kubernetes-v$K8S_PROVIDER_VERSION/pulumi-resource-kubernetes"
 
 # Builds must not pick up a newer Go toolchain, VCS stamping or a workspace from the caller.
@@ -88,7 +107,7 @@ installed_version() {
   case $name in
     etcd) timeout 10 "$path" --version 2>/dev/null | sed -n 's/^etcd Version: //p' ;;
     kube-*) timeout 10 "$path" --version 2>/dev/null | sed -n 's/^Kubernetes //p' ;;
-    pulumi) timeout 10 "$path" version 2>/dev/null ;;
+    pulumi) PULUMI_SKIP_UPDATE_CHECK=true timeout 10 "$path" version 2>/dev/null ;;
   esac
 }
 
@@ -163,6 +182,7 @@ build_wrapper() {
 binary_name() {
   case $1 in
     go.etcd.io/etcd/server/v3) echo etcd ;;
+    go.universe.tf/metallb/controller) echo metallb-controller ;;
     *) echo "${1##*/}" ;;
   esac
 }
@@ -268,7 +288,7 @@ build_etcd() {
 }
 
 build_kubernetes() {
-  log "building kube-apiserver and kube-controller-manager $KUBERNETES_VERSION (cold builds take several minutes)..."
+  log "building kube-apiserver, kube-controller-manager and kube-scheduler $KUBERNETES_VERSION (cold builds take several minutes)..."
   local k8s_mod staging_version minor ldflags="" pkg
   k8s_mod=$(module_gomod "k8s.io/kubernetes@$KUBERNETES_VERSION")
   # k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with
@@ -286,9 +306,61 @@ build_kubernetes() {
     wrapper_go_lines "$k8s_mod"
     printf '\nrequire k8s.io/kubernetes %s\n\nreplace (\n' "$KUBERNETES_VERSION"
     awk -v v="$staging_version" '$1 ~ /^k8s\.io\// && $2 == "v0.0.0" { print "\t" $1 " => " $1 " " v }' "$k8s_mod"
-    printf ')\n\ntool (\n\tk8s.io/kubernetes/cmd/kube-apiserver\n\tk8s.io/kubernetes/cmd/kube-controller-manager\n)\n'
+    printf ')\n\ntool (\n'
+    printf '\tk8s.io/kubernetes/cmd/%s\n' kube-apiserver kube-controller-manager kube-scheduler
+    printf ')\n'
   } | build_wrapper "$KUBERNETES_DIR/build" "$KUBERNETES_DIR" "$ldflags" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler
+}
+
+# A wrapper module around one upstream module at a tag, repeating the upstream go.mod's
+# non-local replaces, that builds one main package.
+# build_upstream MODULE VERSION DIR PACKAGE LDFLAGS
+build_upstream() {
+  local module=$1 version=$2 dir=$3 package=$4 ldflags=$5 gomod name
+  name=$(basename "$dir")
+  gomod=$(module_gomod "$module@$version")
+  {
+    printf 'module homelab.local/toolchain/%s\n\n' "$name"
+    wrapper_go_lines "$gomod"
+    printf '\nrequire %s %s\n' "$module" "$version"
+    local replaces
+    replaces=$(nonlocal_replaces "$gomod")
+    [[ -n $replaces ]] && printf '\nreplace (\n%s\n)\n' "$replaces"
+    printf '\ntool %s\n' "$package"
+  } | build_wrapper "$dir/build" "$dir" "$ldflags" "$package"
+}
+
+build_metallb() {
+  log "building the MetalLB controller $METALLB_VERSION (about a minute)..."
+  # go.universe.tf/metallb is the module's own name; the proxy refuses the GitHub path.
+  build_upstream go.universe.tf/metallb "$METALLB_VERSION" "$METALLB_DIR" \
+    go.universe.tf/metallb/controller ""
+}
+
+build_argo() {
+  log "building Argo Workflows' workflow-controller $ARGO_WORKFLOWS_VERSION (a few minutes)..."
+  local pkg=github.com/argoproj/argo-workflows/v3
+  build_upstream "$pkg" "$ARGO_WORKFLOWS_VERSION" "$ARGO_DIR" "$pkg/cmd/workflow-controller" \
+    "-X $pkg.version=$ARGO_WORKFLOWS_VERSION -X $pkg.gitTag=$ARGO_WORKFLOWS_VERSION -X $pkg.gitTreeState=clean"
+}
+
+build_helm() {
+  log "building helm $HELM_VERSION (a few minutes)..."
+  build_upstream helm.sh/helm/v3 "$HELM_VERSION" "$HELM_DIR" helm.sh/helm/v3/cmd/helm \
+    "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+}
+
+# The simulated node is this repository's own Go module; its go.sum pins its dependencies.
+build_simulated_node() {
+  log "building the simulated node (scripts/simulated-node)..."
+  mkdir -p "$SIMULATED_NODE_DIR"
+  local tmp
+  tmp=$(mktemp "$SIMULATED_NODE_DIR/.simulated-node.XXXXXX")
+  (cd "$SIMULATED_NODE_SOURCE" && go build -mod=readonly -trimpath -ldflags "-s -w" -o "$tmp" .) >&2 ||
+    { rm -f "$tmp"; return 1; }
+  mv -f "$tmp" "$SIMULATED_NODE_DIR/simulated-node"
 }
 
 # Registers the provider binary as the plugin @pulumi/kubernetes asks for, so the engine never
@@ -338,20 +410,49 @@ if ! $check_only; then
 fi
 
 resolve etcd "$ETCD_ACCEPT" "$ETCD_DIR/etcd" build_etcd
-resolve kube-apiserver "$KUBERNETES_ACCEPT" "$KUBERNETES_DIR/kube-apiserver" build_kubernetes
-resolve kube-controller-manager "$KUBERNETES_ACCEPT" "$KUBERNETES_DIR/kube-controller-manager" build_kubernetes
-# The Pulumi pieces always come from the cache: the plugin must be this exact version and the
-# language host has to sit next to the CLI that uses it.
-resolve pulumi "" "$PULUMI_DIR/pulumi" build_pulumi
-resolve pulumi-language-nodejs "" "$NODEJS_HOST_DIR/pulumi-language-nodejs" build_nodejs_host
-resolve pulumi-resource-kubernetes "" "$K8S_PROVIDER_DIR/pulumi-resource-kubernetes" build_k8s_provider
+for name in kube-apiserver kube-controller-manager kube-scheduler; do
+  resolve "$name" "$KUBERNETES_ACCEPT" "$KUBERNETES_DIR/$name" build_kubernetes
+done
+resolve metallb-controller "" "$METALLB_DIR/metallb-controller" build_metallb
+resolve workflow-controller "" "$ARGO_DIR/workflow-controller" build_argo
+resolve helm "" "$HELM_DIR/helm" build_helm
+resolve simulated-node "" "$SIMULATED_NODE_DIR/simulated-node" build_simulated_node
 
-if [[ ! -x $K8S_PLUGIN_MARKER ]]; then
-  if $check_only; then
-    missing+=("kubernetes v$K8S_PROVIDER_VERSION plugin in $PULUMI_HOME_DIR")
-  elif [[ -n ${source_of[pulumi]:-} && -n ${source_of[pulumi-resource-kubernetes]:-} ]]; then
-    install_k8s_plugin
-    [[ -x $K8S_PLUGIN_MARKER ]] || die "plugin install did not create $K8S_PLUGIN_MARKER"
+# The Pulumi CLI: the user's own when it is recent enough, else ours.
+installed_pulumi=""
+if installed_pulumi=$(find_installed pulumi "$PULUMI_ACCEPT") &&
+  [[ -x $(dirname "$installed_pulumi")/pulumi-language-nodejs ]]; then
+  log "using the Pulumi CLI at $installed_pulumi ($(installed_version pulumi "$installed_pulumi"))"
+  plugin_home=${PULUMI_HOME:-$HOME/.pulumi}
+  if ! PULUMI_SKIP_UPDATE_CHECK=true "$installed_pulumi" plugin ls --json 2>/dev/null |
+    grep -q "\"version\": \"$K8S_PROVIDER_VERSION\""; then
+    if $check_only; then
+      missing+=("kubernetes v$K8S_PROVIDER_VERSION plugin in $plugin_home")
+    else
+      log "installing the kubernetes v$K8S_PROVIDER_VERSION plugin the normal way..."
+      if ! PULUMI_SKIP_UPDATE_CHECK=true timeout 300 "$installed_pulumi" plugin install resource kubernetes \
+        "v$K8S_PROVIDER_VERSION" >&2; then
+        log "the download failed (offline?); building the plugin from the Go module proxy instead"
+        resolve pulumi-resource-kubernetes "" "$K8S_PROVIDER_DIR/pulumi-resource-kubernetes" build_k8s_provider
+        PULUMI_SKIP_UPDATE_CHECK=true "$installed_pulumi" plugin install resource kubernetes \
+          "v$K8S_PROVIDER_VERSION" --file "$K8S_PROVIDER_DIR/pulumi-resource-kubernetes" >&2
+      fi
+    fi
+  fi
+else
+  installed_pulumi=""
+  # The Pulumi pieces come from the cache together: the plugin must be this exact version and
+  # the language host has to sit next to the CLI that uses it.
+  resolve pulumi "" "$PULUMI_DIR/pulumi" build_pulumi
+  resolve pulumi-language-nodejs "" "$NODEJS_HOST_DIR/pulumi-language-nodejs" build_nodejs_host
+  resolve pulumi-resource-kubernetes "" "$K8S_PROVIDER_DIR/pulumi-resource-kubernetes" build_k8s_provider
+  if [[ ! -x $K8S_PLUGIN_MARKER ]]; then
+    if $check_only; then
+      missing+=("kubernetes v$K8S_PROVIDER_VERSION plugin in $PULUMI_HOME_DIR")
+    elif [[ -n ${source_of[pulumi]:-} && -n ${source_of[pulumi-resource-kubernetes]:-} ]]; then
+      install_k8s_plugin
+      [[ -x $K8S_PLUGIN_MARKER ]] || die "plugin install did not create $K8S_PLUGIN_MARKER"
+    fi
   fi
 fi
 
@@ -372,27 +473,34 @@ link() {
   ln -sfn "$target" "$name.tmp.$$"
   mv -fT "$name.tmp.$$" "$name"
 }
-# The CLI expects its language host next to its own (resolved) executable, and warns when the
-# one on PATH resolves to another file. So the host is hard-linked into the CLI's folder and
-# bin/ points at that copy.
-host_next_to_cli="$PULUMI_DIR/pulumi-language-nodejs"
-if [[ -L $host_next_to_cli || ! $host_next_to_cli -ef ${source_of[pulumi-language-nodejs]} ]]; then
-  ln -f "${source_of[pulumi-language-nodejs]}" "$host_next_to_cli.tmp.$$" 2>/dev/null ||
-    cp "${source_of[pulumi-language-nodejs]}" "$host_next_to_cli.tmp.$$"
-  mv -f "$host_next_to_cli.tmp.$$" "$host_next_to_cli"
-fi
-source_of[pulumi-language-nodejs]=$host_next_to_cli
-
 mkdir -p "$BIN"
-for name in etcd kube-apiserver kube-controller-manager pulumi pulumi-language-nodejs; do
+for name in etcd kube-apiserver kube-controller-manager kube-scheduler metallb-controller \
+  workflow-controller helm simulated-node; do
   link "${source_of[$name]}" "$BIN/$name"
 done
+
+if [[ -z $installed_pulumi ]]; then
+  # The CLI expects its language host next to its own (resolved) executable, and warns when the
+  # one on PATH resolves to another file. So the host is hard-linked into the CLI's folder and
+  # bin/ points at that copy.
+  host_next_to_cli="$PULUMI_DIR/pulumi-language-nodejs"
+  if [[ -L $host_next_to_cli || ! $host_next_to_cli -ef ${source_of[pulumi-language-nodejs]} ]]; then
+    ln -f "${source_of[pulumi-language-nodejs]}" "$host_next_to_cli.tmp.$$" 2>/dev/null ||
+      cp "${source_of[pulumi-language-nodejs]}" "$host_next_to_cli.tmp.$$"
+    mv -f "$host_next_to_cli.tmp.$$" "$host_next_to_cli"
+  fi
+  link "${source_of[pulumi]}" "$BIN/pulumi"
+  link "$host_next_to_cli" "$BIN/pulumi-language-nodejs"
+else
+  # The user's CLI comes first on PATH, not a build left here by an earlier run.
+  rm -f "$BIN/pulumi" "$BIN/pulumi-language-nodejs"
+fi
 
 quote() { printf '%q' "$1"; }
 cat <<EOF
 export PATH=$(quote "$BIN"):"\$PATH"
 export HOMELAB_TOOLCHAIN_BIN=$(quote "$BIN")
-export PULUMI_HOME=$(quote "$PULUMI_HOME_DIR")
+$([[ -z $installed_pulumi ]] && printf 'export PULUMI_HOME=%q' "$PULUMI_HOME_DIR")
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true

@@ -65,6 +65,8 @@ export interface IngressSettings {
     externalTrafficPolicy: "Cluster" | "Local";
 }
 
+export type ImagePullPolicy = "Always" | "IfNotPresent" | "Never";
+
 export interface ArgoSettings {
     namespace: string;
     releaseName: string;
@@ -76,6 +78,10 @@ export interface ArgoSettings {
     executorResources: ContainerResources;
     /** Controller-level `mainContainer.resources`: defaults under each template's main container. */
     mainContainerResources: ContainerResources;
+    /** Pull policy of the `init` and `wait` containers (`argo.imagePullPolicy.executor`). */
+    executorImagePullPolicy: ImagePullPolicy;
+    /** Pull policy merged under each step's main container (`argo.imagePullPolicy.mainContainer`). */
+    mainContainerImagePullPolicy: ImagePullPolicy;
 }
 
 export interface LimitRangeSettings {

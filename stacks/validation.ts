@@ -24,6 +24,7 @@ import {
     ContainerResources,
     DnsProbeSettings,
     GovernedNamespace,
+    ImagePullPolicy,
     IngressController,
     LimitRangeSettings,
     MetallbSettings,
@@ -107,6 +108,11 @@ class Reader {
 
     name(key: string): string {
         return this.string(key, dns1123Label, "a valid Kubernetes name (lowercase DNS-1123 label)");
+    }
+
+    /** Like oneOf, but the key may be left out: then `fallback`. */
+    optionalOneOf<T extends string>(key: string, choices: readonly T[], fallback: T): T {
+        return this.value[key] === undefined ? fallback : this.oneOf(key, choices);
     }
 
     oneOf<T extends string>(key: string, choices: readonly T[]): T {
@@ -325,6 +331,25 @@ function readResourceMap(
         }
     }
     return result;
+}
+
+const imagePullPolicies: ImagePullPolicy[] = ["IfNotPresent", "Always", "Never"];
+
+/**
+ * `argo.imagePullPolicy.{executor,mainContainer}`, IfNotPresent when left out. The chart would
+ * otherwise render its `images.pullPolicy` (Always) into every step, and a step whose image was
+ * imported into the nodes, and is in no registry, would fail to pull.
+ */
+function readImagePullPolicies(
+    argo: Reader,
+): Pick<ArgoSettings, "executorImagePullPolicy" | "mainContainerImagePullPolicy"> {
+    const policies = argo.value.imagePullPolicy === undefined ? undefined : argo.object("imagePullPolicy");
+    return {
+        executorImagePullPolicy:
+            policies?.optionalOneOf("executor", imagePullPolicies, "IfNotPresent") ?? "IfNotPresent",
+        mainContainerImagePullPolicy:
+            policies?.optionalOneOf("mainContainer", imagePullPolicies, "IfNotPresent") ?? "IfNotPresent",
+    };
 }
 
 function readContainerResources(
@@ -578,6 +603,7 @@ export function validateSettings(raw: RawSettings): StackSettings {
         workflowServiceAccount: argoReader.name("workflowServiceAccount"),
         executorResources: readContainerResources(problems, argoReader, "executorResources", true),
         mainContainerResources: readContainerResources(problems, argoReader, "mainContainerResources", false),
+        ...readImagePullPolicies(argoReader),
     };
 
     const services = readServices(problems, raw.services);

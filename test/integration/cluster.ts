@@ -61,6 +61,42 @@ export class Cluster {
         await this.client.delete(Cluster.spec(reference));
     }
 
+    /** Deletes the object if it exists. */
+    async deleteIfPresent(reference: ObjectReference): Promise<void> {
+        try {
+            await this.delete(reference);
+        } catch (error) {
+            if (statusCodeOf(error) !== 404) {
+                throw error;
+            }
+        }
+    }
+
+    /** A JSON merge patch, as `kubectl patch --type merge` sends it. */
+    async mergePatch(reference: ObjectReference, patch: KubernetesObject): Promise<KubernetesObject> {
+        const response = await this.client.patch(
+            { ...Cluster.spec(reference), ...patch } as k8s.KubernetesObject,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            { headers: { "Content-Type": k8s.PatchUtils.PATCH_FORMAT_JSON_MERGE_PATCH } },
+        );
+        return plain(response.body, reference.apiVersion, reference.kind);
+    }
+
+    /** Events about one object, oldest first. */
+    async eventsFor(reference: ObjectReference): Promise<KubernetesObject[]> {
+        const events = await this.list("v1", "Event", reference.namespace);
+        return events
+            .filter(
+                (event) =>
+                    event.involvedObject?.kind === reference.kind &&
+                    event.involvedObject?.name === reference.name,
+            )
+            .sort((a, b) => String(a.lastTimestamp ?? "").localeCompare(String(b.lastTimestamp ?? "")));
+    }
+
     /** Polls until `check` returns a value, or fails after `timeoutMs` with `what` in the message. */
     async waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
         const deadline = Date.now() + timeoutMs;

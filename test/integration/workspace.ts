@@ -4,23 +4,17 @@
 // of the stack file, with a file backend beside it. Tests edit that copy freely and never touch
 // the committed Pulumi.<stack>.yaml (`pulumi stack init` also writes a secrets salt into it).
 
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
+import { CommandResult, run } from "./commands";
+
+export { CommandResult } from "./commands";
 
 export const repositoryRoot = path.resolve(__dirname, "..", "..");
 export const policyPackDirectory = path.join(repositoryRoot, "policy");
 export const homelabPolicyConfig = path.join(policyPackDirectory, "config.homelab.json");
-
-export interface CommandResult {
-    code: number;
-    stdout: string;
-    stderr: string;
-    /** stdout and stderr together, for assertions on messages that may land on either. */
-    output: string;
-}
 
 export interface WorkspaceOptions {
     /** Folder holding Pulumi.yaml and the program; its entries are linked, not copied. */
@@ -116,29 +110,12 @@ export class PulumiWorkspace {
     }
 
     /** Runs `pulumi <args>` for this stack and returns what it printed and its exit code. */
-    pulumi(args: string[]): Promise<CommandResult> {
+    pulumi(args: string[], extraEnvironment: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
         const fullArgs = [...args, "--stack", this.stack, "--non-interactive", "--color", "never"];
-        return new Promise((resolve, reject) => {
-            const child = spawn("pulumi", fullArgs, { cwd: this.directory, env: this.environment });
-            let stdout = "";
-            let stderr = "";
-            let output = "";
-            child.stdout.on("data", (chunk: Buffer) => {
-                stdout += chunk;
-                output += chunk;
-                if (this.echo) {
-                    process.stdout.write(chunk);
-                }
-            });
-            child.stderr.on("data", (chunk: Buffer) => {
-                stderr += chunk;
-                output += chunk;
-                if (this.echo) {
-                    process.stderr.write(chunk);
-                }
-            });
-            child.on("error", reject);
-            child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, output }));
+        return run("pulumi", fullArgs, {
+            cwd: this.directory,
+            env: { ...this.environment, ...extraEnvironment },
+            echo: this.echo,
         });
     }
 
@@ -151,8 +128,8 @@ export class PulumiWorkspace {
         return result;
     }
 
-    up(extra: string[] = []): Promise<CommandResult> {
-        return this.pulumi(["up", "--yes", ...extra]);
+    up(extra: string[] = [], extraEnvironment: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+        return this.pulumi(["up", "--yes", ...extra], extraEnvironment);
     }
 
     preview(extra: string[] = []): Promise<CommandResult> {
@@ -175,6 +152,34 @@ export class PulumiWorkspace {
     dispose(): void {
         fs.rmSync(path.dirname(this.directory), { recursive: true, force: true });
     }
+}
+
+const shared = new Map<string, Promise<PulumiWorkspace>>();
+
+/**
+ * One workspace per program and stack for the whole test run, so that test files run in order
+ * can carry a stack from one story to the next. Disposed by disposeSharedWorkspaces().
+ */
+export function sharedWorkspace(options: WorkspaceOptions): Promise<PulumiWorkspace> {
+    const key = `${options.programDirectory}#${options.stack}`;
+    let workspace = shared.get(key);
+    if (!workspace) {
+        workspace = PulumiWorkspace.create(options);
+        shared.set(key, workspace);
+    }
+    return workspace;
+}
+
+export async function disposeSharedWorkspaces(): Promise<void> {
+    for (const workspace of shared.values()) {
+        (await workspace).dispose();
+    }
+    shared.clear();
+}
+
+/** The platform's own `local` stack, shared by the integration tests. */
+export function localStack(): Promise<PulumiWorkspace> {
+    return sharedWorkspace({ programDirectory: repositoryRoot, stack: "local" });
 }
 
 /** Policy-pack flags for `pulumi preview` / `pulumi up`. */

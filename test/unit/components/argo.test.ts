@@ -11,16 +11,18 @@ describe("ArgoWorkflows", () => {
             run = await runProgram();
         });
 
-        it("gives init and wait (executor) and main containers requests and limits", () => {
+        it("gives init and wait (executor) and main containers requests, limits and a pull policy", () => {
             const chart = findResource(run, "kubernetes:helm.sh/v4:Chart", "argo-workflows-chart");
             const values = chart.inputs.values as Editable;
             assert.deepStrictEqual(values.executor, {
+                image: { pullPolicy: "IfNotPresent" },
                 resources: {
                     requests: { cpu: "100m", memory: "128Mi" },
                     limits: { cpu: "500m", memory: "256Mi" },
                 },
             });
             assert.deepStrictEqual(values.mainContainer, {
+                imagePullPolicy: "IfNotPresent",
                 resources: {
                     requests: { cpu: "250m", memory: "512Mi" },
                     limits: { cpu: "1", memory: "1Gi" },
@@ -107,7 +109,7 @@ describe("ArgoWorkflows", () => {
         it("sends no empty requests or limits for the main container", () => {
             const values = findResource(run, "kubernetes:helm.sh/v4:Chart", "argo-workflows-chart").inputs
                 .values as Editable;
-            assert.deepStrictEqual(values.mainContainer, { resources: {} });
+            assert.deepStrictEqual(values.mainContainer, { imagePullPolicy: "IfNotPresent", resources: {} });
         });
     });
 });

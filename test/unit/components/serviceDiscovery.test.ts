@@ -109,8 +109,8 @@ describe("ServiceDiscovery", () => {
         });
     });
 
-    it("marks the probe Job skipAwait on the local stack, which has no kubelet", async () => {
-        const run = await runProgram({ stack: "local" });
+    it("marks the probe Job skipAwait when readiness waits are off", async () => {
+        const run = await runProgram({ overrides: { skipAwait: true } });
         const metadata = probeIn(run, "seldon-system").inputs.metadata as Editable;
         assert.deepStrictEqual(metadata.annotations, { "pulumi.com/skipAwait": "true" });
     });

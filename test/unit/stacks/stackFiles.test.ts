@@ -3,10 +3,11 @@ import { validateSettings } from "../../../stacks/validation";
 import { readStackConfig } from "../../harness/stackConfig";
 
 describe("stack files", () => {
-    it("the local stack has the homelab layout, with fixture charts and no readiness waits", () => {
+    it("the local stack has the homelab layout, with fixture charts", () => {
         const homelab = validateSettings(readStackConfig("homelab"));
         const local = validateSettings(readStackConfig("local"));
-        assert.strictEqual(local.skipAwait, true);
+        // The local cluster has a (simulated) node, so the provider's readiness waits stay on.
+        assert.strictEqual(local.skipAwait, false);
         assert.deepStrictEqual(local.metallb.chart, { kind: "path", path: "test/fixtures/charts/metallb" });
         assert.deepStrictEqual(local.argo.chart, {
             kind: "path",
@@ -14,7 +15,6 @@ describe("stack files", () => {
         });
         const layout = (settings: typeof homelab) => ({
             ...settings,
-            skipAwait: undefined,
             metallb: { ...settings.metallb, chart: undefined },
             ingress: { ...settings.ingress, chart: undefined },
             argo: { ...settings.argo, chart: undefined },

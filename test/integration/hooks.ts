@@ -1,0 +1,56 @@
+// Root hooks of the integration tests: when a test fails, print the end of every log the control
+// plane keeps (its servers', and each container's on the simulated node), so that a CI failure
+// says what the API server, MetalLB or Argo saw.
+
+import * as fs from "fs";
+import * as path from "path";
+import type { Context, Hook, Suite, Test } from "mocha";
+import { disposeSharedWorkspaces } from "./workspace";
+
+const linesPerLog = 40;
+
+function logFiles(directory: string): string[] {
+    if (!fs.existsSync(directory)) {
+        return [];
+    }
+    return fs
+        .readdirSync(directory)
+        .filter((name) => name.endsWith(".log"))
+        .map((name) => path.join(directory, name));
+}
+
+export function printControlPlaneLogs(): void {
+    const root = process.env.HOMELAB_CONTROL_PLANE_DIR;
+    if (!root) {
+        return;
+    }
+    for (const file of [...logFiles(path.join(root, "logs")), ...logFiles(path.join(root, "node", "logs"))]) {
+        const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n");
+        console.log(`\n---- last ${Math.min(lines.length, linesPerLog)} lines of ${file}`);
+        console.log(lines.slice(-linesPerLog).join("\n"));
+    }
+}
+
+/** True when a `before`/`after` hook somewhere under the suite failed (tests report themselves). */
+function hookFailed(suite: Suite): boolean {
+    const hooks = suite as unknown as Record<"_beforeAll" | "_afterAll", Hook[]>;
+    return (
+        [...hooks._beforeAll, ...hooks._afterAll].some((hook) => hook.state === "failed") ||
+        suite.suites.some(hookFailed)
+    );
+}
+
+export const mochaHooks = {
+    afterEach(this: Context): void {
+        if ((this.currentTest as Test | undefined)?.state === "failed") {
+            printControlPlaneLogs();
+        }
+    },
+    async afterAll(this: Context): Promise<void> {
+        const root = this.test?.parent;
+        if (root && hookFailed(root)) {
+            printControlPlaneLogs();
+        }
+        await disposeSharedWorkspaces();
+    },
+};

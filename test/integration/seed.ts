@@ -1,0 +1,209 @@
+// The homelab as it stood before this stack (the seed), recreated the way it was made: MetalLB,
+// ingress-nginx and Argo installed with `helm install`, a pool and an announcement applied by
+// hand, a workflow namespace without its quota, and a WorkflowTemplate that reaches MLflow at a
+// LoadBalancer IP. Used by the integration tests and the demo.
+
+import { Cluster, KubernetesObject, statusCodeOf } from "./cluster";
+import { fixtureChart, helmOrFail } from "./helm";
+
+export const metallbApi = "metallb.io/v1beta1";
+export const argoApi = "argoproj.io/v1alpha1";
+
+/** What the seed's debts are made of. */
+export const seed = {
+    poolName: "homelab-pool",
+    poolRange: "192.168.1.200-192.168.1.250",
+    ingressAddress: "192.168.1.249",
+    ingressService: {
+        apiVersion: "v1",
+        kind: "Service",
+        namespace: "ingress-nginx",
+        name: "ingress-nginx-controller",
+    },
+    workflowNamespace: "seldon-system",
+    quotaName: "seldon-system-quota",
+    workflowTemplate: "training-pipeline",
+    /** The workaround: MLflow's LoadBalancer IP instead of its cluster-DNS name. */
+    mlflowLoadBalancerUri: "http://192.168.1.203:5000",
+};
+
+export const quotaReference = {
+    apiVersion: "v1",
+    kind: "ResourceQuota",
+    name: seed.quotaName,
+    namespace: seed.workflowNamespace,
+};
+
+/** The quota that was deleted: the three compute resources the seed's error names, and a pod count. */
+export const seedQuota: KubernetesObject = {
+    apiVersion: "v1",
+    kind: "ResourceQuota",
+    metadata: { name: seed.quotaName, namespace: seed.workflowNamespace },
+    spec: { hard: { "requests.cpu": "8", "requests.memory": "16Gi", "limits.memory": "32Gi", pods: "100" } },
+};
+
+/** The training image, imported into the node with `ctr images import`: in no registry. */
+export function trainingImage(): string {
+    const image = process.env.HOMELAB_IMPORTED_IMAGE;
+    if (!image) {
+        throw new Error("HOMELAB_IMPORTED_IMAGE is not set: run the tests inside scripts/control-plane.sh");
+    }
+    return image;
+}
+
+/**
+ * Creates an object the way `kubectl apply` does when a webhook is still warming up: a person
+ * re-runs the command. Only "failed calling webhook" is retried.
+ */
+export async function createRetryingWebhook(
+    cluster: Cluster,
+    object: KubernetesObject,
+): Promise<KubernetesObject> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+        try {
+            return await cluster.create(object);
+        } catch (error) {
+            const message = String((error as { body?: { message?: string } }).body?.message ?? error);
+            if (!message.includes("failed calling webhook") || Date.now() > deadline) {
+                throw error;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+    }
+}
+
+export async function recreateSeedCluster(cluster: Cluster, echo = false): Promise<void> {
+    await helmOrFail(
+        [
+            "install",
+            "metallb",
+            fixtureChart("metallb"),
+            "--namespace",
+            "metallb-system",
+            "--create-namespace",
+        ].concat(["--wait", "--timeout", "180s"]),
+        echo,
+    );
+    await createRetryingWebhook(cluster, {
+        apiVersion: metallbApi,
+        kind: "IPAddressPool",
+        metadata: { name: seed.poolName, namespace: "metallb-system" },
+        spec: { addresses: [seed.poolRange] },
+    });
+    await createRetryingWebhook(cluster, {
+        apiVersion: metallbApi,
+        kind: "L2Advertisement",
+        metadata: { name: "homelab-l2", namespace: "metallb-system" },
+        spec: { ipAddressPools: [seed.poolName] },
+    });
+    await installSeedIngress(echo);
+
+    await cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: seed.workflowNamespace } });
+    await helmOrFail(
+        [
+            "install",
+            "argo-workflows",
+            fixtureChart("argo-workflows"),
+            "--namespace",
+            "argo",
+            "--create-namespace",
+        ]
+            .concat(["--set", `controller.workflowNamespaces={${seed.workflowNamespace}}`])
+            .concat(["--set", "workflow.serviceAccount.create=true", "--wait", "--timeout", "180s"]),
+        echo,
+    );
+    await cluster.create({
+        apiVersion: argoApi,
+        kind: "WorkflowTemplate",
+        metadata: { name: seed.workflowTemplate, namespace: seed.workflowNamespace },
+        spec: {
+            entrypoint: "train",
+            serviceAccountName: "argo-workflow",
+            templates: [
+                {
+                    name: "train",
+                    container: {
+                        image: trainingImage(),
+                        command: ["python", "train.py"],
+                        env: [{ name: "MLFLOW_TRACKING_URI", value: seed.mlflowLoadBalancerUri }],
+                    },
+                },
+            ],
+        },
+    });
+}
+
+/** `helm install ingress-nginx --set controller.service.loadBalancerIP=192.168.1.249`, as it was done. */
+export async function installSeedIngress(echo = false, wait = true): Promise<void> {
+    await helmOrFail(
+        [
+            "install",
+            "ingress-nginx",
+            fixtureChart("ingress-nginx"),
+            "--namespace",
+            "ingress-nginx",
+            "--create-namespace",
+        ]
+            .concat(["--set", `controller.service.loadBalancerIP=${seed.ingressAddress}`])
+            .concat(wait ? ["--wait", "--timeout", "180s"] : []),
+        echo,
+    );
+}
+
+/** The LoadBalancer address MetalLB gave a Service, and the pool it says it came from. */
+export interface Allocation {
+    address?: string;
+    pool?: string;
+}
+
+export function allocationOf(service: KubernetesObject): Allocation {
+    return {
+        address: service.status?.loadBalancer?.ingress?.[0]?.ip,
+        pool: service.metadata?.annotations?.["metallb.io/ip-allocated-from-pool"],
+    };
+}
+
+/** A LoadBalancer Service with no address request: MetalLB picks from an auto-assign pool. */
+export function autoAssignService(name: string, namespace: string): KubernetesObject {
+    return {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name, namespace },
+        spec: { type: "LoadBalancer", selector: { app: name }, ports: [{ name: "http", port: 80 }] },
+    };
+}
+
+/** Submits a Workflow from the seed's WorkflowTemplate, as `argo submit --from workflowtemplate/...` does. */
+export async function submitTrainingWorkflow(
+    cluster: Cluster,
+    podAnnotations: Record<string, string> = {},
+): Promise<string> {
+    const workflow = await cluster.create({
+        apiVersion: argoApi,
+        kind: "Workflow",
+        metadata: { generateName: `${seed.workflowTemplate}-`, namespace: seed.workflowNamespace },
+        spec: {
+            workflowTemplateRef: { name: seed.workflowTemplate },
+            ...(Object.keys(podAnnotations).length > 0
+                ? { podMetadata: { annotations: podAnnotations } }
+                : {}),
+        },
+    });
+    return workflow.metadata.name as string;
+}
+
+export async function readWorkflow(cluster: Cluster, name: string): Promise<KubernetesObject> {
+    return cluster.read({ apiVersion: argoApi, kind: "Workflow", name, namespace: seed.workflowNamespace });
+}
+
+/** Creates a namespace unless it exists. */
+export async function ensureNamespace(cluster: Cluster, name: string): Promise<void> {
+    try {
+        await cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+    } catch (error) {
+        if (statusCodeOf(error) !== 409) {
+            throw error;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+// Bad settings on a fresh cluster: the real CLI reports every problem and nothing is created.
+// Runs first, while the cluster holds nothing of the platform.
+
+import * as assert from "assert";
+import { Cluster } from "./cluster";
+import { localStack, PulumiWorkspace } from "./workspace";
+
+const project = "homelab-platform";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Settings = any;
+
+describe("bad settings", function () {
+    const cluster = new Cluster();
+    let workspace: PulumiWorkspace;
+
+    before(async () => {
+        workspace = await localStack();
+    });
+
+    afterEach(() => workspace.resetSettings());
+
+    for (const command of ["preview", "up"] as const) {
+        it(`pulumi ${command} fails with the validation message and creates nothing`, async () => {
+            const metallb = workspace.getSetting<Settings>(project, "metallb");
+            metallb.reservations[0].address = "192.168.1.300";
+            const quotaNamespaces = workspace.getSetting<Settings>(project, "namespaces");
+            quotaNamespaces["seldon-system"].limitRange.defaultRequest.cpu = "2";
+            workspace.setSettings(project, { metallb, namespaces: quotaNamespaces });
+
+            const result = command === "up" ? await workspace.up() : await workspace.preview();
+
+            assert.notStrictEqual(result.code, 0);
+            assert.ok(result.output.includes("Invalid stack settings (2 problems):"), result.output);
+            assert.ok(
+                result.output.includes(
+                    'metallb.reservations[0].address: "192.168.1.300" is not an IP address',
+                ),
+                result.output,
+            );
+            assert.ok(
+                result.output.includes(
+                    'namespaces.seldon-system.limitRange.defaultRequest.cpu: "2" is greater than namespaces.seldon-system.limitRange.default.cpu "500m"',
+                ),
+                result.output,
+            );
+            const kubernetesResources = (await workspace.stateResourceTypes()).filter((type) =>
+                type.startsWith("kubernetes:"),
+            );
+            assert.deepStrictEqual(kubernetesResources, []);
+            assert.strictEqual(
+                await cluster.find({ apiVersion: "v1", kind: "Namespace", name: "metallb-system" }),
+                undefined,
+            );
+        });
+    }
+});
