@@ -16,6 +16,35 @@ const poolApiVersion = "metallb.io/v1beta1";
  */
 const takeOverHandMadeObject = { "pulumi.com/patchForce": "true" };
 
+/** Marks the pools the stack derives from `metallb.reservations`, one address each. */
+export const reservedPoolLabel = "homelab-platform/reserved-pool";
+
+/**
+ * A transform for the MetalLB chart: its pool webhook (in `metallb-webhook-configuration`) skips
+ * pools carrying `reservedPoolLabel`, so that a reserved pool can be added while the general pool
+ * still holds its address. The general pool, and any pool made by hand, is still checked against
+ * every pool, reserved ones included; MetalLB's controller applies no overlapping set of pools.
+ */
+export const reservedPoolsSkipPoolWebhook: pulumi.ResourceTransform = (args) => {
+    if (
+        args.type !== "kubernetes:admissionregistration.k8s.io/v1:ValidatingWebhookConfiguration" ||
+        args.props?.metadata?.name !== "metallb-webhook-configuration"
+    ) {
+        return undefined;
+    }
+    const webhooks = (args.props.webhooks ?? []).map((webhook: Record<string, unknown>) =>
+        webhook.name === "ipaddresspoolvalidationwebhook.metallb.io"
+            ? {
+                  ...webhook,
+                  objectSelector: {
+                      matchExpressions: [{ key: reservedPoolLabel, operator: "DoesNotExist" }],
+                  },
+              }
+            : webhook,
+    );
+    return { props: { ...args.props, webhooks }, opts: args.opts };
+};
+
 export interface MetallbArgs {
     /** Namespace, release name, chart source, pool names and L2Advertisement name (`StackSettings.metallb`). */
     metallb: MetallbSettings;
@@ -70,11 +99,38 @@ export class Metallb extends pulumi.ComponentResource {
                 namespace: metallb.namespace,
                 skipAwait: args.skipAwait ?? false,
             },
-            { parent: this, dependsOn: [this.namespace], transforms: [applyAsStack] },
+            {
+                parent: this,
+                dependsOn: [this.namespace],
+                transforms: [applyAsStack, reservedPoolsSkipPoolWebhook],
+            },
         );
 
-        // Pools need the chart's CRDs and its validating webhook, which only answers once the
-        // controller runs.
+        // A reserved pool goes in before the general pool gives its address up. MetalLB's
+        // controller ignores a set of pools that overlap and keeps the last valid one, so until
+        // the general pool shrinks, a Service holding the address keeps it from the general pool;
+        // the shrink then moves it to the reserved pool in one step. The other order leaves the
+        // address in no pool for a moment, and MetalLB takes it from the Service (0001).
+        this.reservedPools = {};
+        for (const reserved of pools.reservedPools) {
+            this.reservedPools[reserved.name] = new k8s.apiextensions.CustomResource(
+                `${name}-${reserved.name}`,
+                {
+                    apiVersion: poolApiVersion,
+                    kind: "IPAddressPool",
+                    metadata: {
+                        name: reserved.name,
+                        namespace: metallb.namespace,
+                        labels: { [reservedPoolLabel]: "true" },
+                    },
+                    spec: { addresses: reserved.addresses, autoAssign: false },
+                },
+                { parent: this, dependsOn: [this.chart] },
+            );
+        }
+
+        // Needs the chart's CRDs and its validating webhook, which only answers once the
+        // controller runs; the webhook checks it against the reserved pools.
         this.generalPool = new k8s.apiextensions.CustomResource(
             `${name}-${pools.generalPool.name}`,
             {
@@ -87,24 +143,8 @@ export class Metallb extends pulumi.ComponentResource {
                 },
                 spec: { addresses: pools.generalPool.addresses, autoAssign: true },
             },
-            { parent: this, dependsOn: [this.chart] },
+            { parent: this, dependsOn: [this.chart, ...Object.values(this.reservedPools)] },
         );
-
-        // When an existing general pool shrinks and a reserved pool appears in the same update,
-        // the webhook rejects the reserved pool as overlapping unless the shrink lands first.
-        this.reservedPools = {};
-        for (const reserved of pools.reservedPools) {
-            this.reservedPools[reserved.name] = new k8s.apiextensions.CustomResource(
-                `${name}-${reserved.name}`,
-                {
-                    apiVersion: poolApiVersion,
-                    kind: "IPAddressPool",
-                    metadata: { name: reserved.name, namespace: metallb.namespace },
-                    spec: { addresses: reserved.addresses, autoAssign: false },
-                },
-                { parent: this, dependsOn: [this.chart, this.generalPool] },
-            );
-        }
         this.pools = [this.generalPool, ...Object.values(this.reservedPools)];
 
         // Without an advertisement covering a pool, its addresses are assigned but never announced.

@@ -14,12 +14,13 @@ export interface ObjectReference {
 }
 
 export class Cluster {
+    private readonly config: k8s.KubeConfig;
     private readonly client: k8s.KubernetesObjectApi;
 
     constructor() {
-        const config = new k8s.KubeConfig();
-        config.loadFromDefault();
-        this.client = k8s.KubernetesObjectApi.makeApiClient(config);
+        this.config = new k8s.KubeConfig();
+        this.config.loadFromDefault();
+        this.client = k8s.KubernetesObjectApi.makeApiClient(this.config);
     }
 
     private static spec(reference: ObjectReference) {
@@ -95,6 +96,33 @@ export class Cluster {
                     event.involvedObject?.name === reference.name,
             )
             .sort((a, b) => String(a.lastTimestamp ?? "").localeCompare(String(b.lastTimestamp ?? "")));
+    }
+
+    /**
+     * Every version of one namespaced object from now on, as the API server's watch delivers
+     * them (`DELETED` included): unlike polling, no change between two reads can be missed.
+     * Resolves once the watch is established; call `stop()` for what it saw.
+     */
+    async watchObject(path: string, name: string): Promise<{ stop: () => KubernetesObject[] }> {
+        const seen: KubernetesObject[] = [];
+        let failure: unknown;
+        const request = await new k8s.Watch(this.config).watch(
+            path,
+            { fieldSelector: `metadata.name=${name}` },
+            (type, object) => seen.push({ type, object }),
+            (error) => {
+                failure = error;
+            },
+        );
+        return {
+            stop: () => {
+                request.abort();
+                if (failure && !String(failure).includes("aborted")) {
+                    throw new Error(`watch of ${path}/${name} failed: ${String(failure)}`);
+                }
+                return seen;
+            },
+        };
     }
 
     /** Polls until `check` returns a value, or fails after `timeoutMs` with `what` in the message. */

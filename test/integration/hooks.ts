@@ -7,7 +7,7 @@ import * as path from "path";
 import type { Context, Hook, Suite, Test } from "mocha";
 import { disposeSharedWorkspaces } from "./workspace";
 
-const linesPerLog = 40;
+const linesPerLog = Number(process.env.HOMELAB_TEST_LOG_LINES ?? 40);
 
 function logFiles(directory: string): string[] {
     if (!fs.existsSync(directory)) {

@@ -6,9 +6,21 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Cluster, KubernetesObject } from "./cluster";
-import { allocationOf, metallbApi, seed } from "./seed";
+import { fixtureChart, helm, helmReleases } from "./helm";
+import {
+    allocationOf,
+    argoApi,
+    autoAssignService,
+    ensureNamespace,
+    metallbApi,
+    quotaReference,
+    readWorkflow,
+    seed,
+    submitTrainingWorkflow,
+    trainingImage,
+} from "./seed";
 import { runOrFail } from "./commands";
-import { localStack, PulumiWorkspace, repositoryRoot } from "./workspace";
+import { localStack, PulumiWorkspace, repositoryRoot, sharedWorkspace } from "./workspace";
 
 /** The releases the seed installed with Helm, as NAMESPACE/RELEASE. */
 const seedReleases = ["metallb-system/metallb", "ingress-nginx/ingress-nginx", "argo/argo-workflows"];
@@ -28,35 +40,12 @@ function readEventLog(file: string): EngineEvent[] {
         .map((line) => JSON.parse(line) as EngineEvent);
 }
 
-interface Sample {
-    at: number;
+/** One version of the ingress Service, as the watch delivered it. */
+interface Observation {
+    type: string;
     uid?: string;
     address?: string;
     pool?: string;
-}
-
-/** Reads the ingress Service every `intervalMs` until stopped; a missing Service is a sample too. */
-function sampleIngress(cluster: Cluster, intervalMs = 200): { stop: () => Promise<Sample[]> } {
-    const samples: Sample[] = [];
-    let running = true;
-    const loop = (async () => {
-        while (running) {
-            const service = await cluster.find(seed.ingressService);
-            samples.push({
-                at: Date.now(),
-                uid: service?.metadata.uid,
-                ...(service ? allocationOf(service) : {}),
-            });
-            await new Promise((resolve) => setTimeout(resolve, intervalMs));
-        }
-    })();
-    return {
-        stop: async () => {
-            running = false;
-            await loop;
-            return samples;
-        },
-    };
 }
 
 describe("pulumi up on the seed's cluster", function () {
@@ -67,9 +56,33 @@ describe("pulumi up on the seed's cluster", function () {
         workspace = await localStack();
     });
 
+    it("MetalLB's webhook refuses an unlabelled pool that overlaps homelab-pool, as a hand-made one would be", async () => {
+        // A program that sends the pools in the other order than the stack does.
+        const reversed = await sharedWorkspace({
+            programDirectory: path.join(repositoryRoot, "test/fixtures/programs/regressions"),
+            stack: "reversed",
+        });
+        reversed.setSettings("seed-regressions", { scenario: "reserved-pool-before-shrink" });
+        const result = await reversed.up();
+        assert.notStrictEqual(result.code, 0, result.output);
+        const refusal =
+            'admission webhook "ipaddresspoolvalidationwebhook.metallb.io" denied the request: ' +
+            'CIDR "192.168.1.249/32" in pool "ingress-pool" overlaps with already defined CIDR "192.168.1.248/31"';
+        assert.ok(result.output.includes(refusal), result.output);
+        assert.strictEqual(
+            await cluster.find({
+                apiVersion: metallbApi,
+                kind: "IPAddressPool",
+                name: "ingress-pool",
+                namespace: "metallb-system",
+            }),
+            undefined,
+        );
+    });
+
     describe("the update", () => {
         let events: EngineEvent[];
-        let samples: Sample[];
+        let observed: Observation[];
         let ingressBefore: KubernetesObject;
 
         before(async () => {
@@ -83,18 +96,31 @@ describe("pulumi up on the seed's cluster", function () {
                     cwd: repositoryRoot,
                 },
             );
-            const sampler = sampleIngress(cluster);
+            const watch = await cluster.watchObject(
+                "/api/v1/namespaces/ingress-nginx/services",
+                seed.ingressService.name,
+            );
             const result = await workspace.up(["--event-log", eventLog]);
-            samples = await sampler.stop();
+            observed = watch.stop().map(({ type, object }) => ({
+                type,
+                uid: object.metadata?.uid,
+                ...allocationOf(object),
+            }));
             assert.strictEqual(result.code, 0, result.output);
             events = readEventLog(eventLog);
         });
 
-        it("never deletes or replaces the ingress Service, and it holds 192.168.1.249 at every sample", () => {
-            assert.ok(samples.length > 20, `only ${samples.length} samples`);
-            const wrong = samples.filter(
-                (sample) =>
-                    sample.uid !== ingressBefore.metadata.uid || sample.address !== seed.ingressAddress,
+        it("never deletes or replaces the ingress Service, and it holds 192.168.1.249 in every version of it", () => {
+            // MetalLB moves it from homelab-pool to ingress-pool in one step; the update changes it too.
+            const pools = observed
+                .map((version) => version.pool)
+                .filter((pool, i, all) => pool !== all[i - 1]);
+            assert.deepStrictEqual(pools, ["homelab-pool", "ingress-pool"], JSON.stringify(observed));
+            const wrong = observed.filter(
+                (version) =>
+                    version.type === "DELETED" ||
+                    version.uid !== ingressBefore.metadata.uid ||
+                    version.address !== seed.ingressAddress,
             );
             assert.deepStrictEqual(wrong, []);
         });
@@ -111,22 +137,22 @@ describe("pulumi up on the seed's cluster", function () {
             assert.strictEqual(service.spec.loadBalancerIP, undefined);
         });
 
-        it("shrinks homelab-pool before it creates ingress-pool", async () => {
-            const shrinkDone = events.find(
+        it("creates ingress-pool before it shrinks homelab-pool", async () => {
+            const reservedDone = events.find(
                 (event) =>
-                    event.resOutputsEvent?.metadata.urn.endsWith("homelab-pool") &&
-                    event.resOutputsEvent.metadata.op !== "same",
+                    event.resOutputsEvent?.metadata.urn.endsWith("ingress-pool") &&
+                    event.resOutputsEvent.metadata.op === "create",
             );
-            const reservedStarts = events.find(
+            const shrinkStarts = events.find(
                 (event) =>
-                    event.resourcePreEvent?.metadata.urn.endsWith("ingress-pool") &&
-                    event.resourcePreEvent.metadata.op === "create",
+                    event.resourcePreEvent?.metadata.urn.endsWith("homelab-pool") &&
+                    event.resourcePreEvent.metadata.op !== "same",
             );
-            assert.ok(shrinkDone, "no operation on homelab-pool in the event log");
-            assert.ok(reservedStarts, "no create of ingress-pool in the event log");
+            assert.ok(reservedDone, "no create of ingress-pool in the event log");
+            assert.ok(shrinkStarts, "no operation on homelab-pool in the event log");
             assert.ok(
-                shrinkDone.sequence < reservedStarts.sequence,
-                "ingress-pool was created before homelab-pool shrank",
+                reservedDone.sequence < shrinkStarts.sequence,
+                "homelab-pool shrank before ingress-pool existed",
             );
             const pool = await cluster.read({
                 apiVersion: metallbApi,
@@ -135,6 +161,175 @@ describe("pulumi up on the seed's cluster", function () {
                 namespace: "metallb-system",
             });
             assert.deepStrictEqual(pool.spec.addresses, ["192.168.1.200-192.168.1.248", "192.168.1.250/32"]);
+        });
+    });
+
+    describe("after the update", () => {
+        const tenants = "tenants";
+
+        it("gives 60 new auto-assign Services the split pool's 50 addresses, never 192.168.1.249; the rest wait", async () => {
+            const names = Array.from({ length: 60 }, (_, index) => `after-${index}`);
+            await ensureNamespace(cluster, tenants);
+            for (const name of names) {
+                await cluster.create(autoAssignService(name, tenants));
+            }
+            const verdicts = await cluster.waitFor("MetalLB to decide on all 60 Services", async () => {
+                const services = (await cluster.list("v1", "Service", tenants)).filter((service) =>
+                    names.includes(service.metadata.name),
+                );
+                const events = await cluster.list("v1", "Event", tenants);
+                const failed = new Map(
+                    events
+                        .filter((event) => event.reason === "AllocationFailed")
+                        .map((event) => [event.involvedObject.name, event.message]),
+                );
+                const decided = services.map((service) => ({
+                    name: service.metadata.name as string,
+                    ...allocationOf(service),
+                    failure: failed.get(service.metadata.name),
+                }));
+                return decided.every((entry) => entry.address || entry.failure) ? decided : undefined;
+            });
+            const allocated = verdicts.filter((entry) => entry.address);
+            const pending = verdicts.filter((entry) => !entry.address);
+            const split = [
+                ...Array.from({ length: 49 }, (_, index) => `192.168.1.${200 + index}`),
+                "192.168.1.250",
+            ];
+            assert.deepStrictEqual(allocated.map((entry) => entry.address).sort(), [...split].sort());
+            assert.ok(
+                allocated.every((entry) => entry.pool === seed.poolName),
+                JSON.stringify(allocated),
+            );
+            assert.strictEqual(pending.length, 10);
+            for (const entry of pending) {
+                assert.strictEqual(
+                    entry.failure,
+                    `Failed to allocate IP for "${tenants}/${entry.name}": no available IPs`,
+                );
+            }
+            const ingress = await cluster.read(seed.ingressService);
+            assert.deepStrictEqual(allocationOf(ingress), {
+                address: seed.ingressAddress,
+                pool: "ingress-pool",
+            });
+            for (const name of names) {
+                await cluster.delete({ apiVersion: "v1", kind: "Service", name, namespace: tenants });
+            }
+        });
+
+        it("admits a workflow run by the real Argo controller, its containers carrying the settings' resources, counted by the quota", async () => {
+            // The pod stays up long enough to be counted (the node exits simulated steps after that).
+            const name = await submitTrainingWorkflow(cluster, {
+                "simulated-node.homelab-platform.test/run-seconds": "600",
+            });
+            const pod = await cluster.waitFor("the workflow's pod to run", async () => {
+                const pods = await cluster.list("v1", "Pod", seed.workflowNamespace);
+                const found = pods.find(
+                    (entry) => entry.metadata.labels?.["workflows.argoproj.io/workflow"] === name,
+                );
+                return found?.status?.phase === "Running" ? found : undefined;
+            });
+            const executor = {
+                requests: { cpu: "100m", memory: "128Mi" },
+                limits: { cpu: "500m", memory: "256Mi" },
+            };
+            const containers = Object.fromEntries(
+                [...pod.spec.initContainers, ...pod.spec.containers].map((container: KubernetesObject) => [
+                    container.name,
+                    { resources: container.resources, imagePullPolicy: container.imagePullPolicy },
+                ]),
+            );
+            assert.deepStrictEqual(containers, {
+                init: { resources: executor, imagePullPolicy: "IfNotPresent" },
+                wait: { resources: executor, imagePullPolicy: "IfNotPresent" },
+                main: {
+                    resources: {
+                        requests: { cpu: "250m", memory: "512Mi" },
+                        limits: { cpu: "1", memory: "1Gi" },
+                    },
+                    imagePullPolicy: "IfNotPresent",
+                },
+            });
+            assert.strictEqual(
+                pod.spec.containers.find((container: KubernetesObject) => container.name === "main").image,
+                trainingImage(),
+            );
+            // Quota counts the larger of the app containers' sum and the biggest init container.
+            const used = await cluster.waitFor("the quota to count the pod", async () => {
+                const quota = await cluster.read(quotaReference);
+                return quota.status?.used?.pods === "1" ? quota.status.used : undefined;
+            });
+            assert.deepStrictEqual(used, {
+                "limits.memory": "1280Mi",
+                pods: "1",
+                "requests.cpu": "350m",
+                "requests.memory": "640Mi",
+            });
+            const workflow = await readWorkflow(cluster, name);
+            assert.strictEqual(workflow.status.phase, "Running");
+            await cluster.delete({
+                apiVersion: argoApi,
+                kind: "Workflow",
+                name,
+                namespace: seed.workflowNamespace,
+            });
+        });
+    });
+
+    describe("Helm after the migration", () => {
+        it("lists none of the adopted releases", async () => {
+            assert.deepStrictEqual(await helmReleases(), []);
+        });
+
+        it("refuses a helm upgrade or install typed from habit, and the ingress keeps its reserved address", async () => {
+            const seedValues = ["--set", `controller.service.loadBalancerIP=${seed.ingressAddress}`];
+            const upgrade = await helm([
+                "upgrade",
+                "ingress-nginx",
+                fixtureChart("ingress-nginx"),
+                "--namespace",
+                "ingress-nginx",
+                ...seedValues,
+            ]);
+            assert.notStrictEqual(upgrade.code, 0, upgrade.output);
+            assert.ok(
+                upgrade.output.includes('Error: UPGRADE FAILED: "ingress-nginx" has no deployed releases'),
+                upgrade.output,
+            );
+            const install = await helm([
+                "install",
+                "ingress-nginx",
+                fixtureChart("ingress-nginx"),
+                "--namespace",
+                "ingress-nginx",
+                ...seedValues,
+            ]);
+            assert.notStrictEqual(install.code, 0, install.output);
+            assert.ok(
+                install.output.includes(
+                    "exists and cannot be imported into the current release: invalid ownership metadata",
+                ),
+                install.output,
+            );
+            const ingress = await cluster.read(seed.ingressService);
+            assert.strictEqual(ingress.spec.loadBalancerIP, undefined);
+            assert.deepStrictEqual(allocationOf(ingress), {
+                address: seed.ingressAddress,
+                pool: "ingress-pool",
+            });
+        });
+    });
+
+    describe("idempotence, with the controllers running", () => {
+        it("pulumi preview --expect-no-changes passes", async () => {
+            const result = await workspace.preview(["--expect-no-changes"]);
+            assert.strictEqual(result.code, 0, result.output);
+        });
+
+        it("pulumi refresh --expect-no-changes passes: what the controllers write is not drift", async () => {
+            const result = await workspace.pulumi(["refresh", "--yes", "--expect-no-changes"]);
+            assert.strictEqual(result.code, 0, result.output);
         });
     });
 });

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { reservedPoolLabel, reservedPoolsSkipPoolWebhook } from "../../../components/metallb";
 import { findObject, findResource, ProgramRun, runProgram, stackSettings } from "../../harness/program";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -52,6 +53,7 @@ describe("Metallb", () => {
             assert.deepStrictEqual(reserved.inputs.metadata, {
                 name: "ingress-pool",
                 namespace: "metallb-system",
+                labels: { "homelab-platform/reserved-pool": "true" },
             });
         });
 
@@ -84,13 +86,13 @@ describe("Metallb", () => {
             assert.deepStrictEqual(chart.dependencies, [namespace.urn]);
         });
 
-        it("declares the pools after the chart, and the reserved pool after the general pool shrinks", () => {
+        it("declares the pools after the chart, and shrinks the general pool after the reserved pool exists", () => {
             const chart = findResource(run, "kubernetes:helm.sh/v4:Chart", "metallb-chart");
             const general = findObject(run, "IPAddressPool", "homelab-pool");
             const reserved = findObject(run, "IPAddressPool", "ingress-pool");
             const advertisement = findObject(run, "L2Advertisement", "homelab-l2");
-            assert.deepStrictEqual(general.dependencies, [chart.urn]);
-            assert.deepStrictEqual(reserved.dependencies.sort(), [chart.urn, general.urn].sort());
+            assert.deepStrictEqual(reserved.dependencies, [chart.urn]);
+            assert.deepStrictEqual(general.dependencies.sort(), [chart.urn, reserved.urn].sort());
             assert.deepStrictEqual(
                 advertisement.dependencies.sort(),
                 [chart.urn, general.urn, reserved.urn].sort(),
@@ -139,7 +141,7 @@ describe("Metallb", () => {
             });
             const general = findObject(run, "IPAddressPool", "homelab-pool");
             for (const pool of ["ingress-pool", "dns-pool", "registry-pool"]) {
-                assert.ok(findObject(run, "IPAddressPool", pool).dependencies.includes(general.urn), pool);
+                assert.ok(general.dependencies.includes(findObject(run, "IPAddressPool", pool).urn), pool);
             }
         });
 
@@ -179,6 +181,56 @@ describe("Metallb", () => {
                 },
                 "ingress-pool": { addresses: ["192.168.1.200/32"], autoAssign: false },
             });
+        });
+    });
+
+    describe("the chart's pool webhook", () => {
+        const webhookConfiguration = (name: string) => ({
+            custom: true,
+            type: "kubernetes:admissionregistration.k8s.io/v1:ValidatingWebhookConfiguration",
+            name: `metallb-chart:${name}`,
+            opts: {},
+            props: {
+                metadata: { name },
+                webhooks: [
+                    { name: "bgppeervalidationwebhook.metallb.io", failurePolicy: "Fail" },
+                    { name: "ipaddresspoolvalidationwebhook.metallb.io", failurePolicy: "Fail" },
+                ],
+            },
+        });
+
+        it("skips pools labelled reserved, and only those, in MetalLB's pool webhook", () => {
+            const result = reservedPoolsSkipPoolWebhook(
+                webhookConfiguration("metallb-webhook-configuration"),
+            );
+            assert.ok(result && !(result instanceof Promise));
+            assert.deepStrictEqual(result.props.webhooks, [
+                { name: "bgppeervalidationwebhook.metallb.io", failurePolicy: "Fail" },
+                {
+                    name: "ipaddresspoolvalidationwebhook.metallb.io",
+                    failurePolicy: "Fail",
+                    objectSelector: {
+                        matchExpressions: [{ key: reservedPoolLabel, operator: "DoesNotExist" }],
+                    },
+                },
+            ]);
+        });
+
+        it("leaves every other object of the chart alone", () => {
+            assert.strictEqual(
+                reservedPoolsSkipPoolWebhook(webhookConfiguration("another-webhook")),
+                undefined,
+            );
+            assert.strictEqual(
+                reservedPoolsSkipPoolWebhook({
+                    custom: true,
+                    type: "kubernetes:core/v1:Service",
+                    name: "metallb-chart:metallb-system/metallb-webhook-service",
+                    opts: {},
+                    props: { metadata: { name: "metallb-webhook-configuration" } },
+                }),
+                undefined,
+            );
         });
     });
 });
