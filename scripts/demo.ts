@@ -1,42 +1,187 @@
-// The main job on the embedded control plane: converge the local stack, show the policy pack
-// passing with no changes, show it blocking a conflicting IP, print the outputs.
-// Run by scripts/demo.sh inside scripts/control-plane.sh.
+// The main job, told on the embedded cluster: the homelab as it was made (Helm installs, a pool by
+// hand), one of its debts failing for real, the migration (adopt the Helm releases, `pulumi up`),
+// then what MetalLB and Argo do on the converged cluster, and the policy pack refusing the old
+// conflict. Run by scripts/demo.sh inside scripts/control-plane.sh, which tears everything down.
 
 import * as path from "path";
+import { Cluster, KubernetesObject } from "../test/integration/cluster";
+import { runOrFail } from "../test/integration/commands";
+import {
+    allocationOf,
+    argoApi,
+    quotaReference,
+    readWorkflow,
+    recreateSeedCluster,
+    seed,
+    seedQuota,
+    submitTrainingWorkflow,
+} from "../test/integration/seed";
 import { policyPackArgs, PulumiWorkspace, repositoryRoot } from "../test/integration/workspace";
 
-function banner(text: string): void {
-    console.log(`\n=== ${text}\n`);
+const cluster = new Cluster();
+const quietFlags = ["--suppress-progress", "--suppress-permalink"];
+
+function step(number: number, title: string): void {
+    console.log(`\n=== ${number}/6  ${title}\n`);
+}
+
+function table(rows: string[][]): void {
+    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+    for (const row of rows) {
+        console.log(
+            "  " +
+                row
+                    .map((cell, column) => cell.padEnd(widths[column]))
+                    .join("  ")
+                    .trimEnd(),
+        );
+    }
+}
+
+/** Every LoadBalancer Service: the address MetalLB gave it, and from which pool. */
+async function printAllocations(): Promise<void> {
+    const services = (await cluster.list("v1", "Service")).filter(
+        (service) => service.spec.type === "LoadBalancer",
+    );
+    table([
+        ["SERVICE", "ADDRESS", "POOL (metallb.io/ip-allocated-from-pool)", "REQUESTED"],
+        ...services.map((service) => {
+            const allocation = allocationOf(service);
+            const requested =
+                service.metadata.annotations?.["metallb.io/loadBalancerIPs"] ??
+                (service.spec.loadBalancerIP ? `${service.spec.loadBalancerIP} (spec.loadBalancerIP)` : "-");
+            return [
+                `${service.metadata.namespace}/${service.metadata.name}`,
+                allocation.address ?? "<pending>",
+                allocation.pool ?? "-",
+                requested,
+            ];
+        }),
+    ]);
+}
+
+async function waitForWorkflow(name: string, phases: string[]): Promise<KubernetesObject> {
+    return cluster.waitFor(`workflow ${name}`, async () => {
+        const workflow = await readWorkflow(cluster, name);
+        return phases.includes(workflow.status?.phase) ? workflow : undefined;
+    });
 }
 
 async function main(): Promise<void> {
-    const platform = await PulumiWorkspace.create({
-        programDirectory: repositoryRoot,
-        stack: "local",
-        echo: true,
-    });
+    const platform = await PulumiWorkspace.create({ programDirectory: repositoryRoot, stack: "local" });
     const regressions = await PulumiWorkspace.create({
         programDirectory: path.join(repositoryRoot, "test/fixtures/programs/regressions"),
         stack: "demo",
-        echo: true,
     });
     try {
-        banner("pulumi up -s local");
-        await platform.pulumiOrFail(["up", "--yes"]);
+        step(
+            1,
+            "The seed: helm install metallb, ingress-nginx (--set controller.service.loadBalancerIP=192.168.1.249), argo-workflows; homelab-pool by hand",
+        );
+        await recreateSeedCluster(cluster);
+        await printAllocations();
+        console.log(
+            `\n  192.168.1.249 sits in the auto-assign pool ${seed.poolName}: any new Service could be handed it.`,
+        );
 
-        banner("pulumi preview -s local --policy-pack ./policy --expect-no-changes");
-        await platform.pulumiOrFail(["preview", "--expect-no-changes", ...policyPackArgs()]);
+        step(
+            2,
+            "Debt 1, for real: the quota put back by hand, and a workflow submitted to Argo's controller",
+        );
+        await cluster.create(seedQuota);
+        await cluster.waitFor(
+            "the quota's status",
+            async () => (await cluster.read(quotaReference)).status?.hard,
+        );
+        const failing = await submitTrainingWorkflow(cluster);
+        const failed = await waitForWorkflow(failing, ["Failed", "Error"]);
+        console.log(`  workflow ${failing}: ${failed.status.phase}\n  ${failed.status.message}`);
+        await cluster.delete({
+            apiVersion: argoApi,
+            kind: "Workflow",
+            name: failing,
+            namespace: seed.workflowNamespace,
+        });
+        await cluster.delete(quotaReference);
+        console.log("\n  (the quota deleted again: the workaround the stack pays off)");
 
-        banner("the policy pack blocks a program that puts the ingress IP inside the auto-assign pool");
+        step(3, "Migration: npm run adopt-helm-releases -- --yes ..., then pulumi up");
+        const adoption = await runOrFail(
+            "npm",
+            [
+                "run",
+                "--silent",
+                "adopt-helm-releases",
+                "--",
+                "--yes",
+                "metallb-system/metallb",
+                "ingress-nginx/ingress-nginx",
+                "argo/argo-workflows",
+            ],
+            { cwd: repositoryRoot },
+        );
+        console.log(
+            adoption.stdout
+                .split("\n")
+                .filter((line) => !line.startsWith("  "))
+                .join("\n"),
+        );
+        const up = await platform.pulumiOrFail(["up", "--yes", ...quietFlags]);
+        console.log(
+            up.stdout
+                .slice(up.stdout.indexOf("Updating ("))
+                .split("\n")
+                .filter((line) => /^(Resources:| {4}[+~-] |Duration:)/.test(line))
+                .join("\n"),
+        );
+
+        step(4, "Addresses as MetalLB reports them after the update");
+        await printAllocations();
+
+        step(
+            5,
+            "A workflow run by Argo's controller after the update: admitted, with the settings' resources",
+        );
+        const admitted = await submitTrainingWorkflow(cluster, {
+            "simulated-node.homelab-platform.test/run-seconds": "30",
+        });
+        const pod = await cluster.waitFor("the workflow's pod", async () => {
+            const pods = await cluster.list("v1", "Pod", seed.workflowNamespace);
+            const found = pods.find(
+                (entry) => entry.metadata.labels?.["workflows.argoproj.io/workflow"] === admitted,
+            );
+            return found?.status?.phase === "Running" ? found : undefined;
+        });
+        const resources = (container: KubernetesObject) =>
+            `requests ${container.resources.requests.cpu}/${container.resources.requests.memory}, ` +
+            `limits ${container.resources.limits.cpu}/${container.resources.limits.memory}`;
+        table([
+            ["CONTAINER", "RESOURCES (cpu/memory)", "PULL POLICY"],
+            ...[...pod.spec.initContainers, ...pod.spec.containers].map((container: KubernetesObject) => [
+                container.name,
+                resources(container),
+                container.imagePullPolicy,
+            ]),
+        ]);
+        const used = await cluster.waitFor("the quota to count the pod", async () => {
+            const quota = await cluster.read(quotaReference);
+            return quota.status?.used?.pods === "1" ? quota.status.used : undefined;
+        });
+        console.log(`\n  ${seed.quotaName} used: ${JSON.stringify(used)}`);
+
+        step(6, "The policy pack refuses a program that puts 192.168.1.249 back into the auto-assign pool");
         regressions.setSettings("seed-regressions", { scenario: "ingress-ip-in-auto-pool" });
-        const blocked = await regressions.preview(policyPackArgs());
+        const blocked = await regressions.preview([...policyPackArgs(), ...quietFlags]);
         if (blocked.code === 0) {
             throw new Error("the conflicting program was not blocked");
         }
-        console.log(`\n(pulumi preview exited with ${blocked.code}, as it should)`);
-
-        banner("pulumi stack output -s local");
-        await platform.pulumiOrFail(["stack", "output"]);
+        console.log(
+            blocked.output
+                .split("\n")
+                .filter((line) => /\[mandatory\]|\[advisory\]| {10}\S/.test(line))
+                .join("\n"),
+        );
+        console.log(`\n  (pulumi preview exited with ${blocked.code}, as it should)`);
     } finally {
         regressions.dispose();
         platform.dispose();
