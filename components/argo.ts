@@ -58,6 +58,8 @@ export function argoChartValues(argo: ArgoSettings): Record<string, unknown> {
             imagePullPolicy: argo.mainContainerImagePullPolicy,
             resources: resourceRequirements(argo.mainContainerResources),
         },
+        // Stated rather than left to the chart's default, so the footprint is a setting.
+        server: { enabled: argo.serverEnabled },
     };
 }
 
@@ -75,16 +77,18 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
         const { argo } = args;
         const account = argo.workflowServiceAccount;
 
+        // Existing namespaces are adopted, and may hold more than the stack declares: `pulumi
+        // destroy` leaves the namespace itself.
         this.namespace = new k8s.core.v1.Namespace(
             `${name}-namespace`,
             { metadata: { name: argo.namespace } },
-            { parent: this },
+            { parent: this, retainOnDelete: true },
         );
 
         this.chart = new k8s.helm.v4.Chart(
             `${name}-chart`,
             {
-                ...chartReference(argo.chart),
+                ...chartReference(argo.chart, this),
                 name: argo.releaseName,
                 namespace: argo.namespace,
                 values: argoChartValues(argo),

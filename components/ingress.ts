@@ -2,6 +2,7 @@
 
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { parseIp } from "../stacks/network";
 import { IngressSettings } from "../stacks/settings";
 import { chartReference } from "./chartSource";
 import { applyAsStack } from "./fieldManager";
@@ -42,6 +43,10 @@ export function ingressChartValues(ingress: IngressControllerArgs["ingress"]): R
         type: "LoadBalancer",
         annotations: reservedAddressAnnotations(ingress),
         externalTrafficPolicy: ingress.externalTrafficPolicy,
+        // Both charts render these; ingress-nginx defaults to IPv4, and MetalLB will not give a
+        // Service an address of another family.
+        ipFamilyPolicy: "SingleStack",
+        ipFamilies: [parseIp(ingress.reservedAddress)?.family === 6 ? "IPv6" : "IPv4"],
     };
     switch (ingress.controller) {
         case "ingress-nginx":
@@ -61,6 +66,21 @@ export function ingressChartValues(ingress: IngressControllerArgs["ingress"]): R
             };
     }
 }
+
+/**
+ * A transform for the ingress chart: its IngressClass is replaced, not updated, when the
+ * controller behind it changes (`ingress.controller`), since the API server refuses any change of
+ * `spec.controller`.
+ */
+export const replaceIngressClassOnNewController: pulumi.ResourceTransform = (args) => {
+    if (args.type !== "kubernetes:networking.k8s.io/v1:IngressClass") {
+        return undefined;
+    }
+    return {
+        props: args.props,
+        opts: { ...args.opts, replaceOnChanges: ["spec.controller"], deleteBeforeReplace: true },
+    };
+};
 
 /**
  * Installs the community `ingress-nginx` chart (retired 2026-03, the default) or F5's maintained
@@ -85,16 +105,18 @@ export class IngressController extends pulumi.ComponentResource {
         }
         this.reservedAddress = ingress.reservedAddress;
 
+        // Existing namespaces are adopted, and may hold more than the stack declares: `pulumi
+        // destroy` leaves the namespace itself.
         this.namespace = new k8s.core.v1.Namespace(
             `${name}-namespace`,
             { metadata: { name: ingress.namespace } },
-            { parent: this },
+            { parent: this, retainOnDelete: true },
         );
 
         this.chart = new k8s.helm.v4.Chart(
             `${name}-chart`,
             {
-                ...chartReference(ingress.chart),
+                ...chartReference(ingress.chart, this),
                 name: ingress.releaseName,
                 namespace: ingress.namespace,
                 values: ingressChartValues(ingress),
@@ -103,7 +125,7 @@ export class IngressController extends pulumi.ComponentResource {
             {
                 parent: this,
                 dependsOn: [this.namespace, ...args.addressPools],
-                transforms: [applyAsStack],
+                transforms: [applyAsStack, replaceIngressClassOnNewController],
             },
         );
 

@@ -25,6 +25,18 @@ export const reservedPoolLabel = "homelab-platform/reserved-pool";
  * still holds its address. The general pool, and any pool made by hand, is still checked against
  * every pool, reserved ones included; MetalLB's controller applies no overlapping set of pools.
  */
+/**
+ * A transform for the MetalLB chart: its CRDs survive `pulumi destroy`. They carry no
+ * `helm.sh/resource-policy: keep` upstream, and deleting a CRD deletes every object of its kind:
+ * every pool, the hand-made ones included.
+ */
+export const keepCustomResourceDefinitions: pulumi.ResourceTransform = (args) => {
+    if (args.type !== "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition") {
+        return undefined;
+    }
+    return { props: args.props, opts: { ...args.opts, retainOnDelete: true } };
+};
+
 export const reservedPoolsSkipPoolWebhook: pulumi.ResourceTransform = (args) => {
     if (
         args.type !== "kubernetes:admissionregistration.k8s.io/v1:ValidatingWebhookConfiguration" ||
@@ -75,6 +87,8 @@ export class Metallb extends pulumi.ComponentResource {
         const { metallb, pools } = args;
         super("homelab:platform:Metallb", name, args, opts);
 
+        // Existing namespaces are adopted, and may hold more than the stack declares: `pulumi
+        // destroy` leaves the namespace itself.
         this.namespace = new k8s.core.v1.Namespace(
             `${name}-namespace`,
             {
@@ -88,13 +102,13 @@ export class Metallb extends pulumi.ComponentResource {
                     },
                 },
             },
-            { parent: this },
+            { parent: this, retainOnDelete: true },
         );
 
         this.chart = new k8s.helm.v4.Chart(
             `${name}-chart`,
             {
-                ...chartReference(metallb.chart),
+                ...chartReference(metallb.chart, this),
                 name: metallb.releaseName,
                 namespace: metallb.namespace,
                 skipAwait: args.skipAwait ?? false,
@@ -102,10 +116,13 @@ export class Metallb extends pulumi.ComponentResource {
             {
                 parent: this,
                 dependsOn: [this.namespace],
-                transforms: [applyAsStack, reservedPoolsSkipPoolWebhook],
+                transforms: [applyAsStack, keepCustomResourceDefinitions, reservedPoolsSkipPoolWebhook],
             },
         );
 
+        // The pools and their advertisement are the LAN's address plan: `pulumi destroy` leaves
+        // them (and the CRDs) in place, so that Services keep their addresses (0001).
+        //
         // A reserved pool goes in before the general pool gives its address up. MetalLB's
         // controller ignores a set of pools that overlap and keeps the last valid one, so until
         // the general pool shrinks, a Service holding the address keeps it from the general pool;
@@ -125,7 +142,7 @@ export class Metallb extends pulumi.ComponentResource {
                     },
                     spec: { addresses: reserved.addresses, autoAssign: false },
                 },
-                { parent: this, dependsOn: [this.chart] },
+                { parent: this, dependsOn: [this.chart], retainOnDelete: true },
             );
         }
 
@@ -143,7 +160,11 @@ export class Metallb extends pulumi.ComponentResource {
                 },
                 spec: { addresses: pools.generalPool.addresses, autoAssign: true },
             },
-            { parent: this, dependsOn: [this.chart, ...Object.values(this.reservedPools)] },
+            {
+                parent: this,
+                dependsOn: [this.chart, ...Object.values(this.reservedPools)],
+                retainOnDelete: true,
+            },
         );
         this.pools = [this.generalPool, ...Object.values(this.reservedPools)];
 
@@ -162,7 +183,7 @@ export class Metallb extends pulumi.ComponentResource {
                     ipAddressPools: [pools.generalPool.name, ...pools.reservedPools.map((pool) => pool.name)],
                 },
             },
-            { parent: this, dependsOn: [this.chart, ...this.pools] },
+            { parent: this, dependsOn: [this.chart, ...this.pools], retainOnDelete: true },
         );
 
         this.registerOutputs({

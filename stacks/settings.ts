@@ -82,6 +82,8 @@ export interface ArgoSettings {
     executorImagePullPolicy: ImagePullPolicy;
     /** Pull policy merged under each step's main container (`argo.imagePullPolicy.mainContainer`). */
     mainContainerImagePullPolicy: ImagePullPolicy;
+    /** Whether the chart runs the Argo Server, the UI and API (`argo.server.enabled`, default true). */
+    serverEnabled: boolean;
 }
 
 export interface LimitRangeSettings {

@@ -110,6 +110,19 @@ class Reader {
         return this.string(key, dns1123Label, "a valid Kubernetes name (lowercase DNS-1123 label)");
     }
 
+    /** A boolean, or `fallback` when the key is left out. */
+    optionalBoolean(key: string, fallback: boolean): boolean {
+        const value = this.value[key];
+        if (value === undefined) {
+            return fallback;
+        }
+        if (typeof value !== "boolean") {
+            this.problems.invalid(this.pathOf(key), value, "must be true or false");
+            return fallback;
+        }
+        return value;
+    }
+
     /** Like oneOf, but the key may be left out: then `fallback`. */
     optionalOneOf<T extends string>(key: string, choices: readonly T[], fallback: T): T {
         return this.value[key] === undefined ? fallback : this.oneOf(key, choices);
@@ -593,6 +606,17 @@ export function validateSettings(raw: RawSettings): StackSettings {
         );
     }
     ingress.reservedAddress = reservation?.address ?? "";
+    const reservedIp = parseIp(ingress.reservedAddress);
+    const serviceRange = network.ranges.serviceCidr;
+    if (reservedIp && serviceRange && reservedIp.family !== serviceRange.family) {
+        problems.invalid(
+            "ingress.reservation",
+            ingress.reservation,
+            `reserves ${ingress.reservedAddress}, an IPv${reservedIp.family} address, but the cluster's Services are ` +
+                `IPv${serviceRange.family} (network.serviceCidr "${network.settings.serviceCidr}"): the ingress ` +
+                `controller's Service cannot take it. Reserve an IPv${serviceRange.family} address for the ingress`,
+        );
+    }
 
     const argoReader = Reader.of(problems, "argo", raw.argo);
     const argo: ArgoSettings = {
@@ -604,6 +628,11 @@ export function validateSettings(raw: RawSettings): StackSettings {
         executorResources: readContainerResources(problems, argoReader, "executorResources", true),
         mainContainerResources: readContainerResources(problems, argoReader, "mainContainerResources", false),
         ...readImagePullPolicies(argoReader),
+        // The chart's own default: the homelab runs the UI, and a migrated cluster keeps it.
+        serverEnabled:
+            argoReader.value.server === undefined
+                ? true
+                : argoReader.object("server").optionalBoolean("enabled", true),
     };
 
     const services = readServices(problems, raw.services);

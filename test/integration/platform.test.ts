@@ -10,6 +10,8 @@ import { apiMessageOf, Cluster, KubernetesObject, statusCodeOf } from "./cluster
 import { allocationOf, metallbApi, quotaReference, seed } from "./seed";
 import { localStack, policyPackArgs, PulumiWorkspace } from "./workspace";
 
+const project = "homelab-platform";
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Settings = any;
 
@@ -227,6 +229,27 @@ describe("the local stack on a fresh cluster", function () {
         it("pulumi refresh --expect-no-changes passes right after up", async () => {
             const result = await workspace.pulumi(["refresh", "--yes", "--expect-no-changes"]);
             assert.strictEqual(result.code, 0, result.output);
+        });
+    });
+
+    describe("F5's nginx-ingress chart, read from a local path on a machine without internet", () => {
+        afterEach(() => workspace.resetSettings());
+
+        it("previews the switch from a copy of the chart without the remote $refs of its values schema", async () => {
+            const ingress = workspace.getSetting<Settings>(project, "ingress");
+            workspace.setSettings(project, {
+                ingress: { ...ingress, controller: "nginx-ingress", releaseName: "nginx-ingress" },
+            });
+
+            const result = await workspace.preview();
+
+            assert.strictEqual(result.code, 0, result.output);
+            // The API server refuses to change an IngressClass's controller: it is replaced.
+            assert.match(result.output, /IngressClass ingress-chart:nginx replace \[diff: ~metadata,spec\]/);
+            assert.match(
+                result.output,
+                /chart test\/fixtures\/charts\/nginx-ingress: values.schema.json refers to 2 remote definitions, which Helm would download on every render; rendering from a copy without them/,
+            );
         });
     });
 

@@ -112,4 +112,28 @@ describe("ArgoWorkflows", () => {
             assert.deepStrictEqual(values.mainContainer, { imagePullPolicy: "IfNotPresent", resources: {} });
         });
     });
+
+    describe("footprint", () => {
+        const chartValues = async (argo?: Editable) => {
+            const settings = stackSettings() as Editable;
+            const run = await runProgram(argo ? { overrides: { argo: { ...settings.argo, ...argo } } } : {});
+            return findResource(run, "kubernetes:helm.sh/v4:Chart", "argo-workflows-chart").inputs
+                .values as Editable;
+        };
+
+        it("runs the Argo Server, as the chart does by default, unless argo.server.enabled is false", async () => {
+            assert.deepStrictEqual((await chartValues()).server, { enabled: true });
+            assert.deepStrictEqual((await chartValues({ server: { enabled: false } })).server, {
+                enabled: false,
+            });
+        });
+
+        it("sets the pull policies from argo.imagePullPolicy", async () => {
+            const values = await chartValues({
+                imagePullPolicy: { executor: "Always", mainContainer: "Never" },
+            });
+            assert.strictEqual(values.executor.image.pullPolicy, "Always");
+            assert.strictEqual(values.mainContainer.imagePullPolicy, "Never");
+        });
+    });
 });

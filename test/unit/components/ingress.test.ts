@@ -1,6 +1,10 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { IngressController } from "../../../components/ingress";
+import {
+    IngressController,
+    ingressChartValues,
+    replaceIngressClassOnNewController,
+} from "../../../components/ingress";
 import { validateSettings } from "../../../stacks/validation";
 import { findObject, findResource, ProgramRun, runProgram, stackSettings } from "../../harness/program";
 
@@ -38,6 +42,8 @@ describe("IngressController", () => {
                             "metallb.io/address-pool": "ingress-pool",
                         },
                         externalTrafficPolicy: "Local",
+                        ipFamilyPolicy: "SingleStack",
+                        ipFamilies: ["IPv4"],
                     },
                     ingressClass: "nginx",
                     ingressClassResource: { name: "nginx", default: true },
@@ -90,6 +96,8 @@ describe("IngressController", () => {
                             "metallb.io/address-pool": "ingress-pool",
                         },
                         externalTrafficPolicy: "Cluster",
+                        ipFamilyPolicy: "SingleStack",
+                        ipFamilies: ["IPv4"],
                     },
                     ingressClass: { name: "nginx", create: true, setAsDefaultIngress: true },
                 },
@@ -120,6 +128,47 @@ describe("IngressController", () => {
                 message:
                     'IngressController ingress: ingress.reservedAddress is empty: reservation "ingress-pool" must name a pool with an address',
             });
+        });
+    });
+
+    describe("address family", () => {
+        it("asks for a single-stack Service of the reserved address's family", () => {
+            const ingress = validateSettings(stackSettings()).ingress;
+            for (const [address, family] of [
+                ["192.168.1.249", "IPv4"],
+                ["fd00:1::249", "IPv6"],
+            ]) {
+                const values = ingressChartValues({ ...ingress, reservedAddress: address }) as Editable;
+                assert.deepStrictEqual(
+                    [values.controller.service.ipFamilyPolicy, values.controller.service.ipFamilies],
+                    ["SingleStack", [family]],
+                );
+            }
+        });
+    });
+
+    describe("switching controllers", () => {
+        it("replaces the IngressClass when its controller changes, and only the IngressClass", () => {
+            const ingressClass = replaceIngressClassOnNewController({
+                custom: true,
+                type: "kubernetes:networking.k8s.io/v1:IngressClass",
+                name: "ingress-chart:nginx",
+                opts: {},
+                props: { spec: { controller: "k8s.io/ingress-nginx" } },
+            });
+            assert.ok(ingressClass && !(ingressClass instanceof Promise));
+            assert.deepStrictEqual(ingressClass.opts, {
+                replaceOnChanges: ["spec.controller"],
+                deleteBeforeReplace: true,
+            });
+            const service = replaceIngressClassOnNewController({
+                custom: true,
+                type: "kubernetes:core/v1:Service",
+                name: "ingress-chart:ingress-nginx/ingress-nginx-controller",
+                opts: {},
+                props: {},
+            });
+            assert.strictEqual(service, undefined);
         });
     });
 });

@@ -1,5 +1,9 @@
 import * as assert from "assert";
-import { reservedPoolLabel, reservedPoolsSkipPoolWebhook } from "../../../components/metallb";
+import {
+    keepCustomResourceDefinitions,
+    reservedPoolLabel,
+    reservedPoolsSkipPoolWebhook,
+} from "../../../components/metallb";
 import { findObject, findResource, ProgramRun, runProgram, stackSettings } from "../../harness/program";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -231,6 +235,29 @@ describe("Metallb", () => {
                 }),
                 undefined,
             );
+        });
+    });
+
+    describe("the chart's CRDs", () => {
+        it("are kept by pulumi destroy, and nothing else of the chart is", () => {
+            const kept = keepCustomResourceDefinitions({
+                custom: true,
+                type: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
+                name: "metallb-chart:ipaddresspools.metallb.io",
+                opts: { protect: false },
+                props: { metadata: { name: "ipaddresspools.metallb.io" } },
+            });
+            assert.ok(kept && !(kept instanceof Promise));
+            assert.deepStrictEqual(kept.opts, { protect: false, retainOnDelete: true });
+            assert.deepStrictEqual(kept.props, { metadata: { name: "ipaddresspools.metallb.io" } });
+            const other = keepCustomResourceDefinitions({
+                custom: true,
+                type: "kubernetes:apps/v1:Deployment",
+                name: "metallb-chart:metallb-system/metallb-controller",
+                opts: {},
+                props: {},
+            });
+            assert.strictEqual(other, undefined);
         });
     });
 });

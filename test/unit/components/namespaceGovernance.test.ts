@@ -126,7 +126,7 @@ describe("NamespaceGovernance", () => {
                     max: { cpu: "1", memory: "1Gi" },
                 },
             };
-            settings.network.serviceCidr = "fd00:43::/112";
+            settings.network.podCidr = "fd00:42::/56";
             const run = await runProgram({
                 overrides: { namespaces: settings.namespaces, network: settings.network },
             });
@@ -148,8 +148,8 @@ describe("NamespaceGovernance", () => {
             assert.deepStrictEqual((offCluster.inputs.spec as Editable).egress, [
                 {
                     to: [
-                        { ipBlock: { cidr: "0.0.0.0/0", except: ["10.42.0.0/16"] } },
-                        { ipBlock: { cidr: "::/0", except: ["fd00:43::/112"] } },
+                        { ipBlock: { cidr: "0.0.0.0/0", except: ["10.43.0.0/16"] } },
+                        { ipBlock: { cidr: "::/0", except: ["fd00:42::/56"] } },
                     ],
                 },
             ]);

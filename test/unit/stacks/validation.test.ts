@@ -171,6 +171,35 @@ describe("validateSettings", () => {
                 ],
             );
         });
+
+        it("rejects an ingress address of another family than the cluster's Services", () => {
+            assert.deepStrictEqual(
+                problemsAfter((raw) => {
+                    raw.network.lanCidr = "fd00:1::/64";
+                    raw.metallb.generalPool.addresses = "fd00:1::200-fd00:1::250";
+                    raw.metallb.reservations[0].address = "fd00:1::249";
+                }),
+                [
+                    'ingress.reservation: "ingress-pool" reserves fd00:1::249, an IPv6 address, but the cluster\'s Services are IPv4 (network.serviceCidr "10.43.0.0/16"): the ingress controller\'s Service cannot take it. Reserve an IPv4 address for the ingress',
+                ],
+            );
+        });
+
+        it("accepts an IPv6 ingress address on a cluster whose Services are IPv6", () => {
+            assert.deepStrictEqual(
+                problemsAfter((raw) => {
+                    raw.network = {
+                        lanCidr: "fd00:1::/64",
+                        podCidr: "fd00:42::/56",
+                        serviceCidr: "fd00:43::/112",
+                        clusterDomain: "cluster.local",
+                    };
+                    raw.metallb.generalPool.addresses = "fd00:1::200-fd00:1::250";
+                    raw.metallb.reservations[0].address = "fd00:1::249";
+                }),
+                [],
+            );
+        });
     });
 
     describe("resources", () => {
@@ -270,6 +299,21 @@ describe("validateSettings", () => {
                 }),
                 [
                     'argo.workflowNamespaces[1]: "training" has no entry in namespaces: every namespace that runs workflows needs a quota and LimitRange',
+                ],
+            );
+        });
+    });
+
+    describe("argo", () => {
+        it("rejects pull policies Kubernetes does not know and a server switch that is not a boolean", () => {
+            assert.deepStrictEqual(
+                problemsAfter((raw) => {
+                    raw.argo.imagePullPolicy = { executor: "always", mainContainer: "IfNotPresent" };
+                    raw.argo.server = { enabled: "yes" };
+                }),
+                [
+                    'argo.imagePullPolicy.executor: "always" must be one of IfNotPresent, Always, Never',
+                    'argo.server.enabled: "yes" must be true or false',
                 ],
             );
         });
