@@ -125,8 +125,16 @@ export class Cluster {
         };
     }
 
-    /** Polls until `check` returns a value, or fails after `timeoutMs` with `what` in the message. */
-    async waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+    /**
+     * Polls until `check` returns a value, or fails after `timeoutMs` with `what` in the message,
+     * and what `explain` (if given) says about the state it was waiting on.
+     */
+    async waitFor<T>(
+        what: string,
+        check: () => Promise<T | undefined>,
+        timeoutMs = 60_000,
+        explain?: () => Promise<string>,
+    ): Promise<T> {
         const deadline = Date.now() + timeoutMs;
         for (;;) {
             const value = await check();
@@ -134,7 +142,8 @@ export class Cluster {
                 return value;
             }
             if (Date.now() > deadline) {
-                throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+                const detail = explain ? `: ${await explain()}` : "";
+                throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
             }
             await new Promise((resolve) => setTimeout(resolve, 500));
         }

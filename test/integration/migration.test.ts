@@ -223,13 +223,19 @@ describe("pulumi up on the seed's cluster", function () {
             const name = await submitTrainingWorkflow(cluster, {
                 "simulated-node.homelab-platform.test/run-seconds": "600",
             });
-            const pod = await cluster.waitFor("the workflow's pod to run", async () => {
-                const pods = await cluster.list("v1", "Pod", seed.workflowNamespace);
-                const found = pods.find(
+            const workflowPod = async () =>
+                (await cluster.list("v1", "Pod", seed.workflowNamespace)).find(
                     (entry) => entry.metadata.labels?.["workflows.argoproj.io/workflow"] === name,
                 );
-                return found?.status?.phase === "Running" ? found : undefined;
-            });
+            const pod = await cluster.waitFor(
+                "the workflow's pod to run",
+                async () => {
+                    const found = await workflowPod();
+                    return found?.status?.phase === "Running" ? found : undefined;
+                },
+                60_000,
+                async () => JSON.stringify((await workflowPod())?.status?.containerStatuses ?? "no pod"),
+            );
             const executor = {
                 requests: { cpu: "100m", memory: "128Mi" },
                 limits: { cpu: "500m", memory: "256Mi" },
@@ -255,6 +261,8 @@ describe("pulumi up on the seed's cluster", function () {
                 pod.spec.containers.find((container: KubernetesObject) => container.name === "main").image,
                 trainingImage(),
             );
+            // Argo set all of them: the LimitRange had nothing to fill in (it notes what it fills).
+            assert.strictEqual(pod.metadata.annotations?.["kubernetes.io/limit-ranger"], undefined);
             // Quota counts the larger of the app containers' sum and the biggest init container.
             const used = await cluster.waitFor("the quota to count the pod", async () => {
                 const quota = await cluster.read(quotaReference);
