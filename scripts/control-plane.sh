@@ -36,6 +36,9 @@ NODE_IP=192.168.1.10       # a homelab node's LAN address, outside the MetalLB p
 METALLB_CONTROLLER_IMAGE=quay.io/metallb/controller:v0.15.2
 WORKFLOW_CONTROLLER_IMAGE=quay.io/argoproj/workflow-controller:v3.6.10
 IMPORTED_IMAGE=${HOMELAB_IMPORTED_IMAGE:-homelab/training-pipeline:2025.07}
+# How soon a Secret's new contents reach a running container's volume. kubelet takes about a
+# minute; the tests shorten it (MetalLB's webhook waits for its certificate to arrive that way).
+VOLUME_REFRESH=${HOMELAB_NODE_VOLUME_REFRESH:-2s}
 START_TIMEOUT=${CONTROL_PLANE_START_TIMEOUT:-180}
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -324,7 +327,8 @@ start_in() {
     --node-name="$NODE_NAME" --node-ip="$NODE_IP" --pod-cidr="$NODE_POD_CIDR" \
     --real-container="$METALLB_CONTROLLER_IMAGE=$METALLB_CONTROLLER" \
     --real-container="$WORKFLOW_CONTROLLER_IMAGE=$WORKFLOW_CONTROLLER" \
-    --imported-image="$IMPORTED_IMAGE"
+    --imported-image="$IMPORTED_IMAGE" \
+    --volume-refresh="$VOLUME_REFRESH"
   wait_for "node $NODE_NAME to be Ready" \
     eval "api_get /api/v1/nodes/$NODE_NAME | grep -q '\"KubeletReady\"'"
   log "ready: https://127.0.0.1:$APISERVER_PORT, node $NODE_NAME (state and logs in $DIR)"

@@ -54,6 +54,7 @@ type options struct {
 	realContainers   map[string]string
 	importedImages   []string
 	syncPeriod       time.Duration
+	volumeRefresh    time.Duration
 	completionDelay  time.Duration
 	cpu, memory      resource.Quantity
 	maxPods          resource.Quantity
@@ -131,6 +132,7 @@ func parseOptions(args []string) (options, error) {
 	flags.Var(&real, "real-container", "IMAGE=BINARY: run containers of this image (repository:tag) with this binary (repeatable)")
 	flags.Var(&imported, "imported-image", "an image that exists on the node and in no registry (repeatable)")
 	flags.DurationVar(&opts.syncPeriod, "sync-period", 2*time.Second, "how often volumes, probes and pods are revisited")
+	flags.DurationVar(&opts.volumeRefresh, "volume-refresh", 2*time.Second, "how soon a change to a Secret or ConfigMap reaches the volumes of running containers (kubelet: about a minute)")
 	flags.DurationVar(&opts.completionDelay, "completion-delay", time.Second, "how long simulated containers of run-to-completion pods run")
 	flags.StringVar(&cpu, "cpu", "8", "the node's cpu capacity")
 	flags.StringVar(&memory, "memory", "32Gi", "the node's memory capacity")

@@ -292,7 +292,7 @@ func (m *podManager) advance(ctx context.Context, runtime *podRuntime, pod *core
 	for _, container := range runtime.containers {
 		m.progress(ctx, runtime, pod, container)
 	}
-	if runtime.needsFiles && time.Since(runtime.volumesAt) >= m.opts.syncPeriod {
+	if runtime.needsFiles && time.Since(runtime.volumesAt) >= m.opts.volumeRefresh {
 		if err := m.writeVolumes(ctx, runtime, pod); err != nil {
 			log.Printf("pod %s: refreshing volumes: %v", runtime.key, err)
 		}
