@@ -22,7 +22,8 @@ tsc --noEmit -p policy/tsconfig.json
 # Prints "N passed, N failed" over every mocha run so far, as the last line of the run.
 summary() {
   awk '/^ +[0-9]+ passing/ { passed += $1 } /^ +[0-9]+ failing/ { failed += $1 }
-       END { printf "\n%d passed, %d failed\n", passed, failed }' "$log_dir"/*.log
+       /^integration suite .* FAILED/ { suites = suites ", suite " $3 " failed" }
+       END { printf "\n%d passed, %d failed%s\n", passed, failed, suites }' "$log_dir"/*.log
 }
 
 step "unit and policy tests: mocha"

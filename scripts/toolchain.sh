@@ -50,7 +50,6 @@ PULUMI_ACCEPT='^v3\.(2[5-9][0-9]|[3-9][0-9][0-9])\.'
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${HOMELAB_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/homelab-platform/toolchain}
-BIN="$CACHE/bin"
 PULUMI_HOME_DIR="$CACHE/pulumi-home"
 
 PULUMI_DIR="$CACHE/pulumi-$PULUMI_VERSION"
@@ -64,6 +63,10 @@ HELM_DIR="$CACHE/helm-$HELM_VERSION"
 SIMULATED_NODE_SOURCE="$SCRIPT_DIR/simulated-node"
 # Keyed by the sources' checksum, so an edit rebuilds it.
 SIMULATED_NODE_DIR="$CACHE/simulated-node-$(cat "$SIMULATED_NODE_SOURCE"/go.mod "$SIMULATED_NODE_SOURCE"/go.sum "$SIMULATED_NODE_SOURCE"/*.go | cksum | cut -d" " -f1)"
+# The links put on PATH, one folder per toolchain definition (this script and the simulated
+# node's sources): checkouts that pin other versions, sharing the cache, never relink each
+# other's binaries under a running cluster.
+BIN="$CACHE/bin-$(cat "${BASH_SOURCE[0]}" "$SIMULATED_NODE_SOURCE"/go.mod "$SIMULATED_NODE_SOURCE"/go.sum "$SIMULATED_NODE_SOURCE"/*.go | cksum | cut -d" " -f1)"
 K8S_PLUGIN_MARKER="$PULUMI_HOME_DIR/plugins/resource-kubernetes-v$K8S_PROVIDER_VERSION/pulumi-resource-kubernetes"
 
 # Builds must not pick up a newer Go toolchain, VCS stamping or a workspace from the caller.

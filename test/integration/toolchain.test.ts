@@ -21,19 +21,24 @@ interface Sandbox {
     environment: NodeJS.ProcessEnv;
 }
 
-/** The real cache, found from the `pulumi` the integration run put on PATH. */
-function realCache(): string {
+/** The links folder the integration run put on PATH, inside the real cache. */
+function realBin(): string {
     const bin = process.env.HOMELAB_TOOLCHAIN_BIN;
     assert.ok(bin, "HOMELAB_TOOLCHAIN_BIN is not set: run inside scripts/integration.sh");
-    return path.dirname(bin);
+    return bin;
 }
+
+const realCache = () => path.dirname(realBin());
+/** The sandbox's links folder: the same name, since the toolchain's definition is the same. */
+const sandboxBin = (box: Sandbox) => path.join(box.cache, path.basename(realBin()));
 
 function sandbox(): Sandbox {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "toolchain-"));
     const cache = path.join(root, "cache");
     fs.mkdirSync(cache);
     for (const entry of fs.readdirSync(realCache())) {
-        if (entry !== "bin" && !entry.startsWith(".")) {
+        // Not the links folders: the sandbox makes its own.
+        if (!entry.startsWith("bin") && !entry.startsWith(".")) {
             fs.symlinkSync(path.join(realCache(), entry), path.join(cache, entry));
         }
     }
@@ -63,7 +68,7 @@ function sandbox(): Sandbox {
 
 /** Installs the cached CLI and its language host into the user's folder, as a release archive does. */
 function installUserPulumi(box: Sandbox): void {
-    const cli = fs.realpathSync(path.join(realCache(), "bin", "pulumi"));
+    const cli = fs.realpathSync(path.join(realBin(), "pulumi"));
     for (const binary of ["pulumi", "pulumi-language-nodejs"]) {
         fs.copyFileSync(path.join(path.dirname(cli), binary), path.join(box.userBin, binary));
         fs.chmodSync(path.join(box.userBin, binary), 0o755);
@@ -96,7 +101,7 @@ describe("scripts/toolchain.sh with a Pulumi CLI on PATH", function () {
         );
         assert.ok(!result.stdout.includes("PULUMI_HOME"), result.stdout);
         assert.ok(
-            !fs.existsSync(path.join(box.cache, "bin", "pulumi")),
+            !fs.existsSync(path.join(sandboxBin(box), "pulumi")),
             "a built pulumi was linked into bin/",
         );
         const plugins = await runOrFail(path.join(box.userBin, "pulumi"), ["plugin", "ls", "--json"], {
@@ -123,8 +128,8 @@ describe("scripts/toolchain.sh with a Pulumi CLI on PATH", function () {
         assert.strictEqual(result.code, 0, result.output);
         assert.ok(!result.stderr.includes("using the Pulumi CLI at"), result.stderr);
         assert.strictEqual(
-            fs.realpathSync(path.join(box.cache, "bin", "pulumi")),
-            fs.realpathSync(path.join(realCache(), "bin", "pulumi")),
+            fs.realpathSync(path.join(sandboxBin(box), "pulumi")),
+            fs.realpathSync(path.join(realBin(), "pulumi")),
         );
         assert.ok(
             result.stdout.includes(`export PULUMI_HOME=${path.join(box.cache, "pulumi-home")}`),
