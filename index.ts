@@ -5,10 +5,10 @@ import { IngressController } from "./components/ingress";
 import { Metallb } from "./components/metallb";
 import { NamespaceGovernance } from "./components/namespaceGovernance";
 import { ServiceDiscovery } from "./components/serviceDiscovery";
-import { loadStackSettings } from "./stacks/config";
+import { loadStackSettingsOrStop } from "./stacks/config";
 
-// Throws a SettingsError listing every bad setting before any resource is declared.
-const settings = loadStackSettings();
+// Stops the run with every bad setting listed, before any resource is declared.
+const settings = loadStackSettingsOrStop();
 
 const metallb = new Metallb("metallb", {
     metallb: settings.metallb,

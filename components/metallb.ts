@@ -10,11 +10,11 @@ import { applyAsStack } from "./fieldManager";
 const poolApiVersion = "metallb.io/v1beta1";
 
 /**
- * The general pool and the advertisement may already exist, made by hand (`kubectl apply`) with
- * other values: take over the fields the stack sets instead of failing on the other field
- * manager's claim.
+ * The pools and the advertisement are the stack's alone. They may already exist, made by hand
+ * (`kubectl apply`) with other values, or be edited later: take the fields the stack sets back
+ * instead of failing on the other field manager's claim.
  */
-const takeOverHandMadeObject = { "pulumi.com/patchForce": "true" };
+const ownedOutright = { "pulumi.com/patchForce": "true" };
 
 /** Marks the pools the stack derives from `metallb.reservations`, one address each. */
 export const reservedPoolLabel = "homelab-platform/reserved-pool";
@@ -139,6 +139,7 @@ export class Metallb extends pulumi.ComponentResource {
                         name: reserved.name,
                         namespace: metallb.namespace,
                         labels: { [reservedPoolLabel]: "true" },
+                        annotations: ownedOutright,
                     },
                     spec: { addresses: reserved.addresses, autoAssign: false },
                 },
@@ -156,7 +157,7 @@ export class Metallb extends pulumi.ComponentResource {
                 metadata: {
                     name: pools.generalPool.name,
                     namespace: metallb.namespace,
-                    annotations: takeOverHandMadeObject,
+                    annotations: ownedOutright,
                 },
                 spec: { addresses: pools.generalPool.addresses, autoAssign: true },
             },
@@ -177,7 +178,7 @@ export class Metallb extends pulumi.ComponentResource {
                 metadata: {
                     name: metallb.l2AdvertisementName,
                     namespace: metallb.namespace,
-                    annotations: takeOverHandMadeObject,
+                    annotations: ownedOutright,
                 },
                 spec: {
                     ipAddressPools: [pools.generalPool.name, ...pools.reservedPools.map((pool) => pool.name)],

@@ -14,6 +14,13 @@ export interface NamespaceGovernanceArgs {
     network: NetworkSettings;
 }
 
+/**
+ * The quota, LimitRange and egress policies are the stack's alone: an edit by anyone else (a
+ * `kubectl edit`, another tool) is drift, and the next `pulumi up` takes the fields back rather
+ * than failing on the other field manager's claim.
+ */
+const ownedOutright = { "pulumi.com/patchForce": "true" };
+
 /** The NetworkPolicy label that names a namespace; the API server sets it on every namespace. */
 const namespaceNameLabel = "kubernetes.io/metadata.name";
 
@@ -103,7 +110,11 @@ export class NamespaceGovernance extends pulumi.ComponentResource {
             this.resourceQuotas[namespaceName] = new k8s.core.v1.ResourceQuota(
                 `${childName}-quota`,
                 {
-                    metadata: { name: `${namespaceName}-quota`, namespace: namespaceName },
+                    metadata: {
+                        name: `${namespaceName}-quota`,
+                        namespace: namespaceName,
+                        annotations: ownedOutright,
+                    },
                     spec: { hard: governed.quota },
                 },
                 inNamespace,
@@ -115,7 +126,11 @@ export class NamespaceGovernance extends pulumi.ComponentResource {
             this.limitRanges[namespaceName] = new k8s.core.v1.LimitRange(
                 `${childName}-limits`,
                 {
-                    metadata: { name: `${namespaceName}-limits`, namespace: namespaceName },
+                    metadata: {
+                        name: `${namespaceName}-limits`,
+                        namespace: namespaceName,
+                        annotations: ownedOutright,
+                    },
                     spec: {
                         limits: [
                             {
@@ -137,7 +152,7 @@ export class NamespaceGovernance extends pulumi.ComponentResource {
                 new k8s.networking.v1.NetworkPolicy(
                     `${childName}-${policyName}`,
                     {
-                        metadata: { name: policyName, namespace: namespaceName },
+                        metadata: { name: policyName, namespace: namespaceName, annotations: ownedOutright },
                         spec: { podSelector: {}, policyTypes: ["Egress"], egress: [egress] },
                     },
                     inNamespace,

@@ -28,7 +28,17 @@ export class Problems {
         this.list.push(`${path} is required (${expected})`);
     }
 
+    private readonly finalChecks: (() => void)[] = [];
+
+    /** Runs `check` when the reading is done, before the problems are thrown. */
+    atEnd(check: () => void): void {
+        this.finalChecks.push(check);
+    }
+
     throwIfAny(): void {
+        for (const check of this.finalChecks.splice(0)) {
+            check();
+        }
         if (this.list.length > 0) {
             throw new SettingsError(this.list);
         }

@@ -18,6 +18,7 @@ import {
 import { planPools } from "./pools";
 import { Problems } from "./problems";
 import { formatQuantity, parseQuantity } from "./quantity";
+import { quantityStorageProblem, quotaKeyProblem, quotaValueProblem } from "./resourceQuota";
 import {
     ArgoSettings,
     ChartSource,
@@ -34,8 +35,8 @@ import {
     StackSettings,
 } from "./settings";
 
-/** Config as read from the stack: one entry per top-level key, not yet trusted. */
-export type RawSettings = Partial<Record<SettingKey, unknown>>;
+/** Config as read from the stack: one entry per top-level key, not yet trusted (unknown keys included). */
+export type RawSettings = Partial<Record<SettingKey, unknown>> & Record<string, unknown>;
 
 export const settingKeys = [
     "network",
@@ -51,6 +52,8 @@ export const settingKeys = [
 export type SettingKey = (typeof settingKeys)[number];
 
 const resourceNames: ResourceName[] = ["cpu", "memory"];
+/** The charts a stack may take from a repository or a path (`charts.<name>`). */
+const chartNames = ["metallb", "ingress-nginx", "nginx-ingress", "argo-workflows"] as const;
 const ingressControllers: IngressController[] = ["ingress-nginx", "nginx-ingress"];
 const dns1123Label = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -58,17 +61,55 @@ const environmentVariable = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 type Json = Record<string, unknown>;
 
+/** Edit distance between two keys (insertions, deletions, substitutions). */
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution =
+                previous[j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1);
+            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+/** "is not a setting here", with the nearest known key when one is close enough to be a typo. */
+export function unknownKeyMessage(key: string, known: readonly string[]): string {
+    const ranked = [...known].sort((a, b) => editDistance(key, a) - editDistance(key, b));
+    const best = ranked[0];
+    // Close enough to be a typo: one edit for short keys, about a quarter of a long one.
+    const tolerance =
+        best === undefined ? 0 : best.length <= 4 ? 1 : Math.max(2, Math.floor(best.length / 4));
+    if (best !== undefined && editDistance(key, best) <= tolerance) {
+        return `is not a setting here; did you mean "${best}"?`;
+    }
+    return `is not a setting here (known: ${[...known].sort().join(", ") || "none"})`;
+}
+
 function isObject(value: unknown): value is Json {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Reads typed fields from one config object, recording problems under its path. */
+/**
+ * Reads typed fields from one config object, recording problems under its path. Every key it is
+ * asked for is noted; when the reading is done, any other key of the object is reported as
+ * unknown, with the nearest known key as a suggestion (a typo is not silently dropped).
+ */
 class Reader {
+    private readonly asked = new Set<string>();
+    /** A map keyed by names of the user's choosing (namespaces, services): any key is fine. */
+    private freeKeys = false;
+
     constructor(
         private readonly problems: Problems,
         readonly path: string,
         readonly value: Json,
-    ) {}
+    ) {
+        problems.atEnd(() => this.reportUnknownKeys());
+    }
 
     static of(problems: Problems, path: string, value: unknown): Reader {
         if (value === undefined) {
@@ -82,16 +123,37 @@ class Reader {
         return new Reader(problems, path, value);
     }
 
+    /** The raw value of a key, noted as known. */
+    peek(key: string): unknown {
+        this.asked.add(key);
+        return this.value[key];
+    }
+
+    private reportUnknownKeys(): void {
+        if (this.freeKeys) {
+            return;
+        }
+        for (const key of Object.keys(this.value)) {
+            if (!this.asked.has(key)) {
+                this.problems.invalid(
+                    this.pathOf(key),
+                    this.value[key],
+                    unknownKeyMessage(key, [...this.asked]),
+                );
+            }
+        }
+    }
+
     pathOf(key: string): string {
         return key.includes(".") || key.includes("/") ? `${this.path}["${key}"]` : `${this.path}.${key}`;
     }
 
     object(key: string): Reader {
-        return Reader.of(this.problems, this.pathOf(key), this.value[key]);
+        return Reader.of(this.problems, this.pathOf(key), this.peek(key));
     }
 
     string(key: string, pattern?: RegExp, patternMeaning?: string): string {
-        const value = this.value[key];
+        const value = this.peek(key);
         if (value === undefined) {
             this.problems.missing(this.pathOf(key), "a string");
             return "";
@@ -112,7 +174,7 @@ class Reader {
 
     /** A boolean, or `fallback` when the key is left out. */
     optionalBoolean(key: string, fallback: boolean): boolean {
-        const value = this.value[key];
+        const value = this.peek(key);
         if (value === undefined) {
             return fallback;
         }
@@ -125,7 +187,7 @@ class Reader {
 
     /** Like oneOf, but the key may be left out: then `fallback`. */
     optionalOneOf<T extends string>(key: string, choices: readonly T[], fallback: T): T {
-        return this.value[key] === undefined ? fallback : this.oneOf(key, choices);
+        return this.peek(key) === undefined ? fallback : this.oneOf(key, choices);
     }
 
     oneOf<T extends string>(key: string, choices: readonly T[]): T {
@@ -137,7 +199,7 @@ class Reader {
     }
 
     list(key: string): { path: string; value: unknown }[] {
-        const value = this.value[key];
+        const value = this.peek(key);
         if (value === undefined) {
             this.problems.missing(this.pathOf(key), "a list");
             return [];
@@ -163,7 +225,9 @@ class Reader {
         });
     }
 
+    /** Every key and value, for a map whose keys the user chooses. */
     entries(): [string, unknown][] {
+        this.freeKeys = true;
         return Object.entries(this.value);
     }
 }
@@ -217,7 +281,7 @@ function readCidr(problems: Problems, reader: Reader, key: string, text: string)
 
 function readChart(charts: Reader, name: string): ChartSource {
     const reader = charts.object(name);
-    if (reader.value.path !== undefined) {
+    if (reader.peek("path") !== undefined) {
         return { kind: "path", path: reader.string("path") };
     }
     return {
@@ -293,11 +357,39 @@ function readMetallb(
             problems.invalid(addressPath, reservation.address, `is already reserved by ${addressOwner}`);
         }
         seenAddresses.set(key, addressPath);
+        if (
+            lan &&
+            lan.family === address.family &&
+            (address.value === lan.first || address.value === lan.last)
+        ) {
+            const which = address.value === lan.first ? "network" : "broadcast";
+            problems.invalid(
+                addressPath,
+                reservation.address,
+                `is the ${which} address of network.lanCidr "${formatAddressRange(lan)}": no host on the LAN can reach a Service there`,
+            );
+        }
         if (generalRange && !rangeContains(generalRange, address)) {
             problems.invalid(
                 addressPath,
                 reservation.address,
                 `is outside ${rangePath} "${settings.generalRange}": a reservation is carved out of the general range`,
+            );
+        }
+    }
+    if (generalRange) {
+        const reservedInside = [...seenAddresses.keys()].filter((key) => {
+            const [family, value] = key.split(":");
+            return (
+                Number(family) === generalRange.family &&
+                rangeContains(generalRange, { family: generalRange.family, value: BigInt(value) })
+            );
+        }).length;
+        if (BigInt(reservedInside) === generalRange.last - generalRange.first + 1n) {
+            problems.invalid(
+                rangePath,
+                settings.generalRange,
+                "leaves no address for the general pool once metallb.reservations are cut out: MetalLB refuses a pool without addresses",
             );
         }
     }
@@ -311,7 +403,7 @@ function readResourceMap(
     required: ResourceName[],
 ): Partial<Record<ResourceName, string>> {
     const result: Partial<Record<ResourceName, string>> = {};
-    const absent = reader.value[key] === undefined;
+    const absent = reader.peek(key) === undefined;
     if (absent && required.length > 0) {
         problems.missing(reader.pathOf(key), `an object with ${required.join(" and ")}`);
     }
@@ -336,10 +428,15 @@ function readResourceMap(
             );
             continue;
         }
+        const stored = parseQuantity(value)! < 0n ? "is negative" : quantityStorageProblem(value);
+        if (stored) {
+            problems.invalid(map.pathOf(name), value, stored);
+            continue;
+        }
         result[name as ResourceName] = String(value);
     }
     for (const name of required) {
-        if (result[name] === undefined && map.value[name] === undefined) {
+        if (result[name] === undefined && map.peek(name) === undefined) {
             problems.missing(map.pathOf(name), "a quantity");
         }
     }
@@ -356,7 +453,7 @@ const imagePullPolicies: ImagePullPolicy[] = ["IfNotPresent", "Always", "Never"]
 function readImagePullPolicies(
     argo: Reader,
 ): Pick<ArgoSettings, "executorImagePullPolicy" | "mainContainerImagePullPolicy"> {
-    const policies = argo.value.imagePullPolicy === undefined ? undefined : argo.object("imagePullPolicy");
+    const policies = argo.peek("imagePullPolicy") === undefined ? undefined : argo.object("imagePullPolicy");
     return {
         executorImagePullPolicy:
             policies?.optionalOneOf("executor", imagePullPolicies, "IfNotPresent") ?? "IfNotPresent",
@@ -435,15 +532,9 @@ function readNamespaces(problems: Problems, raw: unknown, services: ServiceEndpo
         const quotaReader = entry.object("quota");
         const quota: Record<string, string> = {};
         for (const [key, amount] of quotaReader.entries()) {
-            if (
-                (typeof amount !== "string" && typeof amount !== "number") ||
-                parseQuantity(amount) === undefined
-            ) {
-                problems.invalid(
-                    quotaReader.pathOf(key),
-                    amount,
-                    "is not a Kubernetes quantity (e.g. 4, 500m, 16Gi)",
-                );
+            const problem = quotaKeyProblem(key) ?? quotaValueProblem(key, amount);
+            if (problem) {
+                problems.invalid(quotaReader.pathOf(key), quotaKeyProblem(key) ? key : amount, problem);
                 continue;
             }
             quota[key] = String(amount);
@@ -488,7 +579,7 @@ function readServices(problems: Problems, raw: unknown): ServiceEndpoint[] {
     const reader = Reader.of(problems, "services", raw);
     return reader.entries().map(([key]) => {
         const entry = reader.object(key);
-        const port = entry.value.port;
+        const port = entry.peek("port");
         if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
             problems.invalid(entry.pathOf("port"), port, "is not a port number (1-65535)");
         }
@@ -514,6 +605,14 @@ function resourceTotal(values: (string | undefined)[]): bigint {
  */
 function checkWorkflowPodFits(problems: Problems, argo: ArgoSettings, namespaces: GovernedNamespace[]): void {
     for (const namespace of namespaces.filter((entry) => argo.workflowNamespaces.includes(entry.name))) {
+        const pods = namespace.quota.pods;
+        if (pods !== undefined && parseQuantity(pods)! < 1_000_000_000n) {
+            problems.invalid(
+                `namespaces.${namespace.name}.quota.pods`,
+                pods,
+                "leaves no room for a single pod, in a namespace that runs workflows (argo.workflowNamespaces)",
+            );
+        }
         const containers: [string, ContainerResources][] = [
             ["argo.executorResources", argo.executorResources],
             ["argo.mainContainerResources", argo.mainContainerResources],
@@ -571,7 +670,15 @@ function checkWorkflowPodFits(problems: Problems, argo: ArgoSettings, namespaces
 /** Validates raw config into StackSettings, reporting every problem at once. */
 export function validateSettings(raw: RawSettings): StackSettings {
     const problems = new Problems();
+    for (const key of Object.keys(raw)) {
+        if (!(settingKeys as readonly string[]).includes(key)) {
+            problems.invalid(key, raw[key], unknownKeyMessage(key, settingKeys));
+        }
+    }
     const charts = Reader.of(problems, "charts", raw.charts);
+    for (const name of chartNames) {
+        charts.peek(name);
+    }
     const network = readNetwork(problems, raw.network);
     const metallb = readMetallb(problems, raw.metallb, charts, network.ranges.lanCidr);
     if (metallb.generalRange) {
@@ -630,7 +737,7 @@ export function validateSettings(raw: RawSettings): StackSettings {
         ...readImagePullPolicies(argoReader),
         // The chart's own default: the homelab runs the UI, and a migrated cluster keeps it.
         serverEnabled:
-            argoReader.value.server === undefined
+            argoReader.peek("server") === undefined
                 ? true
                 : argoReader.object("server").optionalBoolean("enabled", true),
     };

@@ -73,13 +73,17 @@ export class Cluster {
         }
     }
 
-    /** A JSON merge patch, as `kubectl patch --type merge` sends it. */
-    async mergePatch(reference: ObjectReference, patch: KubernetesObject): Promise<KubernetesObject> {
+    /** A JSON merge patch, as `kubectl patch --type merge` (or `kubectl edit`, by its field manager) sends it. */
+    async mergePatch(
+        reference: ObjectReference,
+        patch: KubernetesObject,
+        fieldManager?: string,
+    ): Promise<KubernetesObject> {
         const response = await this.client.patch(
             { ...Cluster.spec(reference), ...patch } as k8s.KubernetesObject,
             undefined,
             undefined,
-            undefined,
+            fieldManager,
             undefined,
             { headers: { "Content-Type": k8s.PatchUtils.PATCH_FORMAT_JSON_MERGE_PATCH } },
         );

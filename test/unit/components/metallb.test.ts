@@ -45,7 +45,7 @@ describe("Metallb", () => {
             });
         });
 
-        it("puts the pools in the MetalLB namespace, forcing the takeover of a hand-made general pool", () => {
+        it("puts the pools in the MetalLB namespace, taking over what another field manager set", () => {
             const general = findObject(run, "IPAddressPool", "homelab-pool");
             assert.deepStrictEqual(general.inputs.metadata, {
                 name: "homelab-pool",
@@ -58,6 +58,7 @@ describe("Metallb", () => {
                 name: "ingress-pool",
                 namespace: "metallb-system",
                 labels: { "homelab-platform/reserved-pool": "true" },
+                annotations: { "pulumi.com/patchForce": "true" },
             });
         });
 

@@ -1,0 +1,89 @@
+// Drift: the governed objects deleted or edited behind the stack's back, as a `kubectl delete` or
+// a `kubectl edit` would. A plain `pulumi preview`
+// shows it (the project refreshes before every operation) and a plain `pulumi up` puts it back,
+// taking fields back from the other field manager. Runs after platform.test.ts.
+
+import * as assert from "assert";
+import { apiMessageOf, Cluster } from "./cluster";
+import { metallbApi, quotaReference, seed } from "./seed";
+import { localStack, PulumiWorkspace } from "./workspace";
+
+const limitRange = {
+    apiVersion: "v1",
+    kind: "LimitRange",
+    name: "seldon-system-limits",
+    namespace: seed.workflowNamespace,
+};
+const dnsPolicy = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    name: "allow-dns-egress",
+    namespace: seed.workflowNamespace,
+};
+const offClusterPolicy = { ...dnsPolicy, name: "allow-off-cluster-egress" };
+const generalPool = {
+    apiVersion: metallbApi,
+    kind: "IPAddressPool",
+    name: seed.poolName,
+    namespace: "metallb-system",
+};
+
+describe("drift behind the stack's back", function () {
+    const cluster = new Cluster();
+    let workspace: PulumiWorkspace;
+
+    before(async () => {
+        workspace = await localStack();
+        await cluster.mergePatch(quotaReference, { spec: { hard: { "requests.cpu": "1" } } }, "kubectl-edit");
+        await cluster.delete(limitRange);
+        await cluster.delete(dnsPolicy);
+        await cluster.mergePatch(offClusterPolicy, { spec: { egress: [] } }, "kubectl-edit");
+        await cluster.mergePatch(
+            generalPool,
+            { spec: { addresses: ["192.168.1.200-192.168.1.240"] } },
+            "kubectl-edit",
+        );
+    });
+
+    it("MetalLB's webhook refuses putting .249 back into homelab-pool by hand", async () => {
+        await assert.rejects(
+            cluster.mergePatch(generalPool, { spec: { addresses: [seed.poolRange] } }, "kubectl-edit"),
+            (error: unknown) => {
+                assert.match(
+                    apiMessageOf(error),
+                    /overlaps with already defined CIDR "192\.168\.1\.249\/32"/,
+                );
+                return true;
+            },
+        );
+    });
+
+    it("a plain pulumi preview shows every deleted and edited object", async () => {
+        const result = await workspace.preview(["--expect-no-changes"]);
+        assert.notStrictEqual(result.code, 0, result.output);
+        for (const line of [
+            /~ {2}kubernetes:core\/v1:ResourceQuota namespace-governance-seldon-system-quota update/,
+            /\+ {2}kubernetes:core\/v1:LimitRange namespace-governance-seldon-system-limits create/,
+            /\+ {2}kubernetes:networking.k8s.io\/v1:NetworkPolicy namespace-governance-seldon-system-allow-dns-egress create/,
+            /~ {2}kubernetes:networking.k8s.io\/v1:NetworkPolicy namespace-governance-seldon-system-allow-off-cluster-egress update/,
+            /~ {2}kubernetes:metallb.io\/v1beta1:IPAddressPool metallb-homelab-pool update/,
+        ]) {
+            assert.match(result.output, line);
+        }
+    });
+
+    it("a plain pulumi up puts everything back, also what another field manager edited", async () => {
+        const result = await workspace.up();
+        assert.strictEqual(result.code, 0, result.output);
+        const quota = await cluster.read(quotaReference);
+        assert.strictEqual(quota.spec.hard["requests.cpu"], "8");
+        assert.ok(await cluster.find(limitRange), "LimitRange not restored");
+        assert.ok(await cluster.find(dnsPolicy), "DNS egress policy not restored");
+        const offCluster = await cluster.read(offClusterPolicy);
+        assert.strictEqual(offCluster.spec.egress.length, 1);
+        const pool = await cluster.read(generalPool);
+        assert.deepStrictEqual(pool.spec.addresses, ["192.168.1.200-192.168.1.248", "192.168.1.250/32"]);
+        const again = await workspace.preview(["--expect-no-changes"]);
+        assert.strictEqual(again.code, 0, again.output);
+    });
+});
