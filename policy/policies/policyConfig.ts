@@ -14,18 +14,29 @@ const namespaceName: PolicyConfigJSONSchema = {
     maxLength: 63,
 };
 
-// RE2 (the engine's JSON Schema validator is Go): no look-arounds. Host bits are checked at run time.
+// RE2 (the engine's JSON Schema validator is Go): no look-arounds. Octets (0-255) and prefix
+// lengths (0-32, 0-128) are checked here, before the program runs; host bits at run time.
+const octet = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
 const cidrText: PolicyConfigJSONSchema = {
     type: "string",
-    pattern: "^(([0-9]{1,3}\\.){3}[0-9]{1,3}/[0-9]{1,2}|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*/[0-9]{1,3})$",
+    pattern:
+        `^((${octet}\\.){3}${octet}/(3[0-2]|[12]?[0-9])` +
+        "|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$",
 };
 
 function namespaceList(description: string, defaults: string[]): PolicyConfigJSONSchema {
     return { type: "array", items: namespaceName, uniqueItems: true, default: defaults, description };
 }
 
-function cidrList(description: string, defaults: string[]): PolicyConfigJSONSchema {
-    return { type: "array", items: cidrText, minItems: 1, uniqueItems: true, default: defaults, description };
+function cidrList(description: string, defaults?: string[]): PolicyConfigJSONSchema {
+    return {
+        type: "array",
+        items: cidrText,
+        minItems: 1,
+        uniqueItems: true,
+        ...(defaults ? { default: defaults } : {}),
+        description,
+    };
 }
 
 export const configKeys = {
@@ -47,7 +58,9 @@ export const configKeys = {
         "Namespaces that run Argo workflows, in addition to those the stack shows (Workflow resources, chart values).",
         [],
     ),
-    lanCidrs: cidrList("The home network(s) the nodes and MetalLB pools live in.", ["192.168.1.0/24"]),
+    // No default: the home network is the site's own, and a config file that is empty or null
+    // (which the CLI reads as no config at all) must not pass for one that states it.
+    lanCidrs: cidrList("The home network(s) the nodes and MetalLB pools live in (required)."),
     podCidrs: cidrList("Pod address ranges (k3s --cluster-cidr).", ["10.42.0.0/16"]),
     serviceCidrs: cidrList("ClusterIP ranges (k3s --service-cidr).", ["10.43.0.0/16"]),
     clusterDomain: {
@@ -76,9 +89,13 @@ export interface PackConfig {
     clusterDomain: string;
 }
 
-/** The `configSchema` of a policy that reads the given keys. */
+/** The `configSchema` of a policy that reads the given keys; a key without a default is required. */
 export function configSchemaOf(...keys: ConfigKey[]): PolicyConfigSchema {
-    return { properties: Object.fromEntries(keys.map((key) => [key, configKeys[key]])) };
+    const required = keys.filter((key) => !("default" in configKeys[key]));
+    return {
+        properties: Object.fromEntries(keys.map((key) => [key, configKeys[key]])),
+        ...(required.length > 0 ? { required } : {}),
+    };
 }
 
 function fail(policyName: string, problem: string): never {
@@ -118,7 +135,13 @@ export function readPackConfig<K extends ConfigKey>(
     if (unknownKeys.length > 0) {
         fail(policyName, `unknown key(s) ${unknownKeys.join(", ")}; this policy reads ${keys.join(", ")}`);
     }
-    const raw = (key: ConfigKey): unknown => given[key] ?? configKeys[key].default;
+    const raw = (key: ConfigKey): unknown => {
+        const value = given[key] ?? (configKeys[key] as PolicyConfigJSONSchema).default;
+        if (value === undefined) {
+            fail(policyName, `${key} is required`);
+        }
+        return value;
+    };
     const config: Partial<PackConfig> = {};
     for (const key of keys as ConfigKey[]) {
         switch (key) {

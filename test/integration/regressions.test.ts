@@ -112,21 +112,60 @@ describe("the policy pack blocks each debt from coming back", function () {
         });
     }
 
-    it("rejects a policy config that does not match the pack's schema", async () => {
-        const config = JSON.parse(fs.readFileSync(homelabPolicyConfig, "utf8"));
-        config["cluster-cidrs-avoid-lan-and-pools"].lanCidrs = "192.168.1.0/24";
-        const badConfig = path.join(path.dirname(workspace.directory), "bad-policy-config.json");
-        fs.writeFileSync(badConfig, JSON.stringify(config));
-        workspace.setSettings(project, { scenario: "mlflow-uri-on-lb-ip" });
+    // Each case: what is wrong with the policy config file, and the line the CLI stops on before
+    // the program runs.
+    type PackConfigFile = Record<string, Record<string, unknown>>;
+    const badPolicyConfigs: { name: string; text: (shipped: PackConfigFile) => string; error: string }[] = [
+        {
+            name: "a list given as a string",
+            text: (shipped) => {
+                shipped["cluster-cidrs-avoid-lan-and-pools"].lanCidrs = "192.168.1.0/24";
+                return JSON.stringify(shipped);
+            },
+            error: "cluster-cidrs-avoid-lan-and-pools: lanCidrs: Invalid type. Expected: array, given: string",
+        },
+        {
+            name: "a prefix length past 32",
+            text: (shipped) => {
+                shipped["cluster-cidrs-avoid-lan-and-pools"].lanCidrs = ["192.168.1.0/33"];
+                return JSON.stringify(shipped);
+            },
+            error: "cluster-cidrs-avoid-lan-and-pools: lanCidrs.0: Does not match pattern",
+        },
+        {
+            name: "the site's LAN left out",
+            text: (shipped) => {
+                delete shipped["cluster-cidrs-avoid-lan-and-pools"].lanCidrs;
+                return JSON.stringify(shipped);
+            },
+            error: "cluster-cidrs-avoid-lan-and-pools: lanCidrs is required",
+        },
+        // The CLI reads both as "no configuration"; with no default for the LAN, that is refused
+        // instead of checking against a network that may not be the site's.
+        {
+            name: "nothing in the file",
+            text: () => "",
+            error: "cluster-cidrs-avoid-lan-and-pools: lanCidrs is required",
+        },
+        {
+            name: "null",
+            text: () => "null",
+            error: "cluster-cidrs-avoid-lan-and-pools: lanCidrs is required",
+        },
+    ];
 
-        const result = await workspace.preview(policyPackArgs(badConfig));
+    for (const bad of badPolicyConfigs) {
+        it(`refuses a policy config with ${bad.name}, before the program runs`, async () => {
+            const shipped = JSON.parse(fs.readFileSync(homelabPolicyConfig, "utf8"));
+            const badConfig = path.join(path.dirname(workspace.directory), "bad-policy-config.json");
+            fs.writeFileSync(badConfig, bad.text(shipped));
+            workspace.setSettings(project, { scenario: "mlflow-uri-on-lb-ip" });
 
-        assert.notStrictEqual(result.code, 0, result.output);
-        assert.ok(
-            result.output.includes(
-                "validating policy config: homelab-platform 0.1.0  cluster-cidrs-avoid-lan-and-pools: lanCidrs: Invalid type. Expected: array, given: string",
-            ),
-            result.output,
-        );
-    });
+            const result = await workspace.preview(policyPackArgs(badConfig));
+
+            assert.notStrictEqual(result.code, 0, result.output);
+            assert.ok(result.output.includes(bad.error), result.output);
+            assert.ok(!result.output.includes("training-pipeline-env"), "the program ran");
+        });
+    }
 });

@@ -31,7 +31,17 @@ describe("bad settings", function () {
             const result = command === "up" ? await workspace.up() : await workspace.preview();
 
             assert.notStrictEqual(result.code, 0);
-            assert.ok(result.output.includes("Invalid stack settings (2 problems):"), result.output);
+            // One clean block, as the README shows: no stack trace, no colour codes.
+            assert.ok(
+                result.output.includes(
+                    "    error: Invalid stack settings (2 problems):\n" +
+                        '      - metallb.reservations[0].address: "192.168.1.300" is not an IP address\n',
+                ),
+                result.output,
+            );
+            assert.ok(!result.output.includes("unhandled exception"), result.output);
+            assert.ok(!/\bat .*\.ts:\d+/.test(result.output), result.output);
+            assert.ok(!result.output.includes("\u001b["), "colour codes under --color never");
             assert.ok(
                 result.output.includes(
                     'metallb.reservations[0].address: "192.168.1.300" is not an IP address',

@@ -3,6 +3,8 @@ import { clusterCidrsAvoidLanAndPools } from "../../policy/policies/clusterCidrs
 import { runStackPolicy, stackViolations, unknownString, urnOf } from "./harness";
 import { addressPool, homelabStack, types } from "./resources";
 
+const lan = { lanCidrs: ["192.168.1.0/24"] };
+
 const shadowed =
     "the cluster routes those addresses internally, so the LAN hosts and LoadBalancer IPs they shadow (DNS upstreams " +
     "included) become unreachable from pods. Choose cluster ranges outside the LAN and the pools (k3s defaults: pods " +
@@ -19,7 +21,7 @@ function calicoPool(name: string, cidr: string) {
 describe("cluster-cidrs-avoid-lan-and-pools", () => {
     it("accepts the homelab with the k3s defaults, and a Calico IPPool equal to the pod CIDR", async () => {
         const specs = [...homelabStack(), calicoPool("default-ipv4-ippool", "10.42.0.0/16")];
-        assert.deepStrictEqual(await stackViolations(clusterCidrsAvoidLanAndPools, specs), []);
+        assert.deepStrictEqual(await stackViolations(clusterCidrsAvoidLanAndPools, specs, lan), []);
     });
 
     it("accepts ranges that end right before the LAN starts, and dual-stack ranges", async () => {
@@ -36,7 +38,7 @@ describe("cluster-cidrs-avoid-lan-and-pools", () => {
             addressPool("homelab-pool", ["192.168.1.200-192.168.1.250"]),
             calicoPool("default-ipv4-ippool", "192.168.0.0/16"),
         ];
-        assert.deepStrictEqual(await stackViolations(clusterCidrsAvoidLanAndPools, specs), [
+        assert.deepStrictEqual(await stackViolations(clusterCidrsAvoidLanAndPools, specs, lan), [
             {
                 message:
                     'Calico IPPool default-ipv4-ippool (Pulumi name "default-ipv4-ippool") cidr 192.168.0.0/16 overlaps the LAN ' +
@@ -56,6 +58,7 @@ describe("cluster-cidrs-avoid-lan-and-pools", () => {
     it("rejects configured pod and service CIDRs that overlap the LAN, a pool, or each other", async () => {
         const specs = [addressPool("v6", ["fd00:43::10/124"])];
         const config = {
+            ...lan,
             podCidrs: ["192.168.1.128/25"],
             serviceCidrs: ["192.168.1.192/26", "fd00:43::/112"],
         };
@@ -79,7 +82,7 @@ describe("cluster-cidrs-avoid-lan-and-pools", () => {
 
     it("stops the preview on a configured CIDR with host bits", async () => {
         await assert.rejects(
-            runStackPolicy(clusterCidrsAvoidLanAndPools, [], { podCidrs: ["10.42.0.1/16"] }),
+            runStackPolicy(clusterCidrsAvoidLanAndPools, [], { ...lan, podCidrs: ["10.42.0.1/16"] }),
             {
                 message:
                     'policy cluster-cidrs-avoid-lan-and-pools: invalid configuration: podCidrs[0] "10.42.0.1/16" is not a CIDR ' +
@@ -88,10 +91,20 @@ describe("cluster-cidrs-avoid-lan-and-pools", () => {
         );
     });
 
+    it("stops the preview when the site's LAN is not configured", async () => {
+        await assert.rejects(
+            runStackPolicy(clusterCidrsAvoidLanAndPools, [], { podCidrs: ["10.42.0.0/16"] }),
+            {
+                message:
+                    "policy cluster-cidrs-avoid-lan-and-pools: invalid configuration: lanCidrs is required",
+            },
+        );
+    });
+
     it("during preview, skips IPPools and pools whose ranges are unknown", async () => {
         const specs = [calicoPool("pending", unknownString), addressPool("pending-pool", unknownString)];
         assert.deepStrictEqual(
-            await runStackPolicy(clusterCidrsAvoidLanAndPools, specs, { podCidrs: ["10.42.0.0/16"] }),
+            await runStackPolicy(clusterCidrsAvoidLanAndPools, specs, { ...lan, podCidrs: ["10.42.0.0/16"] }),
             {
                 violations: [],
             },

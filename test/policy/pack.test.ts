@@ -64,11 +64,33 @@ describe("policy pack", () => {
         }
     });
 
-    it("declares schema defaults that the policies accept", () => {
+    it("declares schema defaults that the policies accept, and requires the keys without one", () => {
         for (const [key, schema] of Object.entries(configKeys)) {
-            assert.deepStrictEqual(
-                schemaProblems(schema as Record<string, unknown>, schema.default, key),
-                [],
+            if ("default" in schema) {
+                assert.deepStrictEqual(
+                    schemaProblems(schema as Record<string, unknown>, schema.default, key),
+                    [],
+                );
+                continue;
+            }
+            for (const policy of policies.filter((candidate) => candidate.configSchema?.properties?.[key])) {
+                assert.ok(policy.configSchema?.required?.includes(key), `${policy.name} must require ${key}`);
+            }
+        }
+    });
+
+    it("ships a homelab config that neither switches a policy off nor lowers a mandatory one", () => {
+        const shipped = JSON.parse(fs.readFileSync(path.join(packDirectory, "config.homelab.json"), "utf8"));
+        assert.ok(!("all" in shipped), "config.homelab.json sets the level of every policy at once");
+        for (const [policyName, values] of Object.entries(shipped as Record<string, unknown>)) {
+            const level =
+                typeof values === "string"
+                    ? values
+                    : (values as { enforcementLevel?: string }).enforcementLevel;
+            const declared = policies.find((policy) => policy.name === policyName)?.enforcementLevel;
+            assert.ok(
+                level === undefined || level === declared,
+                `${policyName}: ${level} overrides ${declared}`,
             );
         }
     });
