@@ -15,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 )
 
@@ -46,14 +47,20 @@ func (n *nodeAgent) register(ctx context.Context) error {
 		},
 		Spec: corev1.NodeSpec{PodCIDR: n.opts.podCIDR, PodCIDRs: []string{n.opts.podCIDR}},
 	}
-	created, err := n.client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{})
-	if apierrors.IsAlreadyExists(err) {
-		created, err = n.client.CoreV1().Nodes().Get(ctx, n.opts.nodeName, metav1.GetOptions{})
-	}
-	if err != nil {
+	if _, err := n.client.CoreV1().Nodes().Create(ctx, node, metav1.CreateOptions{}); err != nil &&
+		!apierrors.IsAlreadyExists(err) {
 		return err
 	}
-	if err := n.updateStatus(ctx, created); err != nil {
+	// kube-controller-manager may change the new Node (taints, pod CIDR) before its first status
+	// lands: read it again and retry on a conflict, as kubelet does.
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		latest, err := n.client.CoreV1().Nodes().Get(ctx, n.opts.nodeName, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		return n.updateStatus(ctx, latest)
+	})
+	if err != nil {
 		return err
 	}
 	return n.renewLease(ctx)
