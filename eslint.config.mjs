@@ -9,13 +9,22 @@ export default tseslint.config(
             "node_modules/**",
             "policy/node_modules/**",
             "bin/**",
+            "policy/dist/**",
             "test/fixtures/**",
-            "**/*.js",
             "**/*.mjs",
         ],
     },
     js.configs.recommended,
     ...tseslint.configs.recommended,
+    {
+        // The pack's loader and build script: plain CommonJS that Node runs as it is.
+        files: ["**/*.js"],
+        languageOptions: {
+            sourceType: "commonjs",
+            globals: { require: "readonly", module: "writable", __dirname: "readonly" },
+        },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
     {
         files: ["**/*.ts"],
         plugins: { "@pulumi": pulumi },
