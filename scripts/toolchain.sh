@@ -407,7 +407,7 @@ build_actionlint() {
 # `npm ci` of scripts/toolchain/renovate into the cache, and a launcher that puts that package's
 # own Node.js first on PATH.
 install_renovate_validator() {
-  log "installing Renovate's config validator (npm, about 350 MB, a minute)..."
+  log "installing Renovate's config validator (npm, about 550 MB, under a minute)..."
   mkdir -p "$RENOVATE_DIR"
   local tmp
   tmp=$(mktemp -d "$RENOVATE_DIR/.install.XXXXXX")
