@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { addressReport } from "../../../scripts/addresses";
 import {
     addressPlanOf,
@@ -8,7 +10,7 @@ import {
     serviceAddressesOf,
 } from "../../../stacks/addressMap";
 import { validateSettings } from "../../../stacks/validation";
-import { readStackConfig } from "../../harness/stackConfig";
+import { projectRoot, readStackConfig } from "../../harness/stackConfig";
 
 const homelabPlan = () => addressPlanOf(validateSettings(readStackConfig("homelab")));
 
@@ -58,6 +60,13 @@ describe("address map", () => {
                 "",
             ].join("\n"),
         );
+    });
+
+    it("is shown in the README as it prints", async () => {
+        const readme = fs.readFileSync(path.join(projectRoot, "README.md"), "utf8");
+        const example = /```text\n\$ npm run addresses\n([\s\S]*?)```/.exec(readme);
+        assert.ok(example, "README.md has no `$ npm run addresses` example");
+        assert.strictEqual(example[1], await addressReport([]));
     });
 
     it("refuses an unknown argument and names a missing stack file", async () => {
