@@ -1,10 +1,12 @@
 // The homelab MLOps platform: composes the components from the stack's validated settings.
 
+import * as pulumi from "@pulumi/pulumi";
 import { ArgoWorkflows } from "./components/argo";
 import { IngressController } from "./components/ingress";
 import { Metallb } from "./components/metallb";
 import { NamespaceGovernance } from "./components/namespaceGovernance";
 import { ServiceDiscovery } from "./components/serviceDiscovery";
+import { addressMapTitle, addressPlanOf, mapAddresses, renderAddressMap } from "./stacks/addressMap";
 import { loadStackSettingsOrStop } from "./stacks/config";
 
 // Stops the run with every bad setting listed, before any resource is declared.
@@ -58,3 +60,11 @@ export const serviceEndpoints = discovery.endpoints;
 /** Where workflows reach MLflow: its cluster-DNS name, not a LoadBalancer IP. */
 export const mlflowTrackingUri = discovery.endpoints["MLFLOW_TRACKING_URI"];
 export const workflowNamespaces = settings.argo.workflowNamespaces;
+/**
+ * Which address of the LAN is whose in the settings' plan (pools, reservations, the hosts' part):
+ * the table `npm run addresses` prints offline. A plain string, known during preview.
+ */
+export const addressPlan = (() => {
+    const plan = addressPlanOf(settings);
+    return renderAddressMap(mapAddresses(plan), addressMapTitle(pulumi.getStack(), plan));
+})();

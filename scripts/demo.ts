@@ -19,7 +19,8 @@ import {
 import { policyPackArgs, PulumiWorkspace, repositoryRoot } from "../test/integration/workspace";
 
 const cluster = new Cluster();
-const quietFlags = ["--suppress-progress", "--suppress-permalink"];
+// Bare, `--suppress-permalink` means "false" (its optional value defaults so) and turns the link on.
+const quietFlags = ["--suppress-progress", "--suppress-permalink=true"];
 
 function step(number: number, title: string): void {
     console.log(`\n=== ${number}/6  ${title}\n`);

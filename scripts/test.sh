@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The project's one test command (`npm test`): lint, format check, type checks of the program and
-# the policy pack, unit and policy tests (mocks, no cluster), then integration tests with the
-# real pulumi CLI against a local control plane. Stops at the first failing step.
+# The project's one test command (`npm test`): lint (code, CI workflows, Renovate config), format
+# check, type checks of the program and the policy pack, unit and policy tests (mocks, no
+# cluster), then integration tests with the real pulumi CLI against a local control plane. Stops
+# at the first failing step.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -13,6 +14,8 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "lint: eslint"
 eslint .
+step "lint: workflows (actionlint) and renovate.json (renovate-config-validator)"
+bash scripts/lint-ci-files.sh
 step "format: prettier --check"
 prettier --check .
 step "types: tsc (program, tests) and tsc (policy pack)"

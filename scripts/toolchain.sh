@@ -2,7 +2,9 @@
 # Provides the binaries the integration tests need: the Pulumi CLI, its Node.js language host,
 # the Kubernetes resource plugin, etcd, kube-apiserver, kube-controller-manager and
 # kube-scheduler, the real controllers the tests run (MetalLB's controller, Argo's
-# workflow-controller), the Helm CLI, and the simulated node (scripts/simulated-node).
+# workflow-controller), the Helm CLI, the simulated node (scripts/simulated-node), and the two
+# linters of the repository's CI files (actionlint for .github/workflows, Renovate's config
+# validator for renovate.json).
 #
 # A Pulumi CLI already on PATH (v3.250 or newer) is used as it is, with the language host that
 # ships beside it and the user's own plugin folder; the kubernetes plugin is then installed the
@@ -14,31 +16,54 @@
 #
 # Usage:
 #   eval "$(bash scripts/toolchain.sh)"   # build what is missing, then export the environment
+#   eval "$(bash scripts/toolchain.sh actionlint renovate-config-validator)"   # only these
 #   bash scripts/toolchain.sh --check     # only report what is missing (exit 1 if anything is)
+#
+# Tools by name: etcd kube-apiserver kube-controller-manager kube-scheduler metallb-controller
+# workflow-controller helm simulated-node actionlint renovate-config-validator pulumi (the CLI,
+# its language host and the kubernetes plugin).
+#
+# Each `# renovate:` comment names the module (or package) of the pin below it, for the update
+# bot (renovate.json); test/unit/renovate.test.ts checks that every pin has one.
 #
 # stdout carries nothing but `export` lines; progress and errors go to stderr.
 set -euo pipefail
 
+# renovate: datasource=go depName=github.com/pulumi/pulumi/pkg/v3
 PULUMI_VERSION=v3.274.1
 # The Node.js language host is published as its own module only at commits, and the Go module
 # proxy reachable here serves none of them. Until v3.68.0 it was a package inside
 # github.com/pulumi/pulumi/sdk/v3, which is served: that is the newest host we can build. The
 # CLI still runs programs through it (it falls back when a host lacks newer RPCs), and the host
 # starts the project's own @pulumi/pulumi (`node_modules/@pulumi/pulumi/cmd/run`). It lacks
-# RunPlugin, which starts policy packs: build_nodejs_host compiles ours in.
+# RunPlugin, which starts policy packs: build_nodejs_host compiles ours in. (renovate.json keeps
+# this pin still: newer tags of the module no longer hold the host.)
+# renovate: datasource=go depName=github.com/pulumi/pulumi/sdk/v3
 NODEJS_HOST_SDK_VERSION=v3.68.0
-# @pulumi/kubernetes 4.25.0 asks the engine for this plugin version; the provider module is
-# only published as a pseudo-version of the v4.25.0 tag's commit.
+# @pulumi/kubernetes 4.25.0 asks the engine for this plugin version, so it follows the npm
+# package (renovate.json groups the two). The provider module is only published as a
+# pseudo-version of the tag's commit: K8S_PROVIDER_MODULE_VERSION is updated by hand with it
+# (`go list -m github.com/pulumi/pulumi-kubernetes/provider/v4@<commit>`).
+# renovate: datasource=npm depName=@pulumi/kubernetes
 K8S_PROVIDER_VERSION=4.25.0
 K8S_PROVIDER_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199
 # Stands in for the provider module's `replace .../sdk/v4 => ../sdk`.
+# renovate: datasource=go depName=github.com/pulumi/pulumi-kubernetes/sdk/v4
 K8S_PROVIDER_SDK_VERSION=v4.25.0
+# renovate: datasource=go depName=go.etcd.io/etcd/server/v3
 ETCD_VERSION=v3.6.16
+# renovate: datasource=go depName=k8s.io/kubernetes
 KUBERNETES_VERSION=v1.34.4
 # The controllers the integration tests run for real, at the versions the stack pins.
+# renovate: datasource=go depName=go.universe.tf/metallb
 METALLB_VERSION=v0.15.2
+# renovate: datasource=go depName=github.com/argoproj/argo-workflows/v3
 ARGO_WORKFLOWS_VERSION=v3.6.10
+# renovate: datasource=go depName=helm.sh/helm/v3
 HELM_VERSION=v3.22.0
+# The workflow linter that scripts/test.sh runs on .github/workflows.
+# renovate: datasource=go depName=github.com/rhysd/actionlint
+ACTIONLINT_VERSION=v1.7.12
 
 # Versions accepted from $KUBEBUILDER_ASSETS or PATH instead of building (extended regexes
 # matched against the version the binary prints).
@@ -60,6 +85,11 @@ KUBERNETES_DIR="$CACHE/kubernetes-$KUBERNETES_VERSION"
 METALLB_DIR="$CACHE/metallb-$METALLB_VERSION"
 ARGO_DIR="$CACHE/argo-workflows-$ARGO_WORKFLOWS_VERSION"
 HELM_DIR="$CACHE/helm-$HELM_VERSION"
+ACTIONLINT_DIR="$CACHE/actionlint-$ACTIONLINT_VERSION"
+# Renovate's validator is an npm package with its own lockfile (and its own Node.js: it needs
+# Node 24), kept out of the project's dependencies because it is large. Keyed by the lockfile.
+RENOVATE_SOURCE="$SCRIPT_DIR/toolchain/renovate"
+RENOVATE_DIR="$CACHE/renovate-config-validator-$(cat "$RENOVATE_SOURCE"/package.json "$RENOVATE_SOURCE"/package-lock.json | cksum | cut -d" " -f1)"
 SIMULATED_NODE_SOURCE="$SCRIPT_DIR/simulated-node"
 # Keyed by the sources' checksum, so an edit rebuilds it.
 SIMULATED_NODE_DIR="$CACHE/simulated-node-$(cat "$SIMULATED_NODE_SOURCE"/go.mod "$SIMULATED_NODE_SOURCE"/go.sum "$SIMULATED_NODE_SOURCE"/*.go | cksum | cut -d" " -f1)"
@@ -75,13 +105,26 @@ export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false GOWORK=off CGO_ENABLED=0
 log() { printf 'toolchain: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+known_tools=(etcd kube-apiserver kube-controller-manager kube-scheduler metallb-controller
+  workflow-controller helm simulated-node actionlint renovate-config-validator pulumi)
 check_only=false
-case "${1:-}" in
-  --check) check_only=true ;;
-  "") ;;
-  -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 0 ;;
-  *) die "unknown argument: $1 (try --help)" ;;
-esac
+wanted_tools=()
+for argument in "$@"; do
+  case $argument in
+    --check) check_only=true ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 0 ;;
+    -*) die "unknown argument: $argument (try --help)" ;;
+    *)
+      [[ " ${known_tools[*]} " == *" $argument "* ]] || die "unknown tool: $argument (known: ${known_tools[*]})"
+      wanted_tools+=("$argument")
+      ;;
+  esac
+done
+
+# True when the caller asked for this tool, or named none (everything).
+wanted() {
+  ((${#wanted_tools[@]} == 0)) || [[ " ${wanted_tools[*]} " == *" $1 "* ]]
+}
 
 # ---------------------------------------------------------------------------------------------
 # Finding usable binaries that are already installed.
@@ -355,6 +398,35 @@ build_helm() {
     "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
 }
 
+build_actionlint() {
+  log "building actionlint $ACTIONLINT_VERSION (seconds)..."
+  build_upstream github.com/rhysd/actionlint "$ACTIONLINT_VERSION" "$ACTIONLINT_DIR" \
+    github.com/rhysd/actionlint/cmd/actionlint "-X github.com/rhysd/actionlint.version=$ACTIONLINT_VERSION"
+}
+
+# `npm ci` of scripts/toolchain/renovate into the cache, and a launcher that puts that package's
+# own Node.js first on PATH.
+install_renovate_validator() {
+  log "installing Renovate's config validator (npm, about 550 MB, under a minute)..."
+  mkdir -p "$RENOVATE_DIR"
+  local tmp
+  tmp=$(mktemp -d "$RENOVATE_DIR/.install.XXXXXX")
+  cp "$RENOVATE_SOURCE"/package.json "$RENOVATE_SOURCE"/package-lock.json "$tmp/"
+  # Install scripts are skipped except the `node` package's (it links its binary): the others
+  # build native modules such as re2, which needs Node 24's headers from the internet.
+  (cd "$tmp" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && npm rebuild node) >&2 ||
+    { rm -rf "$tmp"; return 1; }
+  rm -rf "$RENOVATE_DIR/package"
+  mv "$tmp" "$RENOVATE_DIR/package"
+  # Without re2, Renovate checks the regexes with JavaScript's RegExp; RENOVATE_X_IGNORE_RE2 says
+  # so up front instead of a warning with a stack trace (test/unit/renovate.test.ts keeps the
+  # patterns within what RE2 accepts).
+  printf '#!/usr/bin/env bash\nPATH=%q:"$PATH" RENOVATE_X_IGNORE_RE2=true exec renovate-config-validator "$@"\n' \
+    "$RENOVATE_DIR/package/node_modules/.bin" >"$RENOVATE_DIR/.launcher"
+  chmod +x "$RENOVATE_DIR/.launcher"
+  mv -f "$RENOVATE_DIR/.launcher" "$RENOVATE_DIR/renovate-config-validator"
+}
+
 # The simulated node is this repository's own Go module; its go.sum pins its dependencies.
 build_simulated_node() {
   log "building the simulated node (scripts/simulated-node)..."
@@ -412,18 +484,24 @@ if ! $check_only; then
   fi
 fi
 
-resolve etcd "$ETCD_ACCEPT" "$ETCD_DIR/etcd" build_etcd
+if wanted etcd; then resolve etcd "$ETCD_ACCEPT" "$ETCD_DIR/etcd" build_etcd; fi
 for name in kube-apiserver kube-controller-manager kube-scheduler; do
-  resolve "$name" "$KUBERNETES_ACCEPT" "$KUBERNETES_DIR/$name" build_kubernetes
+  if wanted "$name"; then resolve "$name" "$KUBERNETES_ACCEPT" "$KUBERNETES_DIR/$name" build_kubernetes; fi
 done
-resolve metallb-controller "" "$METALLB_DIR/metallb-controller" build_metallb
-resolve workflow-controller "" "$ARGO_DIR/workflow-controller" build_argo
-resolve helm "" "$HELM_DIR/helm" build_helm
-resolve simulated-node "" "$SIMULATED_NODE_DIR/simulated-node" build_simulated_node
+if wanted metallb-controller; then resolve metallb-controller "" "$METALLB_DIR/metallb-controller" build_metallb; fi
+if wanted workflow-controller; then resolve workflow-controller "" "$ARGO_DIR/workflow-controller" build_argo; fi
+if wanted helm; then resolve helm "" "$HELM_DIR/helm" build_helm; fi
+if wanted simulated-node; then resolve simulated-node "" "$SIMULATED_NODE_DIR/simulated-node" build_simulated_node; fi
+if wanted actionlint; then resolve actionlint "" "$ACTIONLINT_DIR/actionlint" build_actionlint; fi
+if wanted renovate-config-validator; then
+  resolve renovate-config-validator "" "$RENOVATE_DIR/renovate-config-validator" install_renovate_validator
+fi
 
 # The Pulumi CLI: the user's own when it is recent enough, else ours.
 installed_pulumi=""
-if installed_pulumi=$(find_installed pulumi "$PULUMI_ACCEPT") &&
+if ! wanted pulumi; then
+  :
+elif installed_pulumi=$(find_installed pulumi "$PULUMI_ACCEPT") &&
   [[ -x $(dirname "$installed_pulumi")/pulumi-language-nodejs ]]; then
   log "using the Pulumi CLI at $installed_pulumi ($(installed_version pulumi "$installed_pulumi"))"
   plugin_home=${PULUMI_HOME:-$HOME/.pulumi}
@@ -478,11 +556,13 @@ link() {
 }
 mkdir -p "$BIN"
 for name in etcd kube-apiserver kube-controller-manager kube-scheduler metallb-controller \
-  workflow-controller helm simulated-node; do
-  link "${source_of[$name]}" "$BIN/$name"
+  workflow-controller helm simulated-node actionlint renovate-config-validator; do
+  if [[ -n ${source_of[$name]:-} ]]; then link "${source_of[$name]}" "$BIN/$name"; fi
 done
 
-if [[ -z $installed_pulumi ]]; then
+if ! wanted pulumi; then
+  :
+elif [[ -z $installed_pulumi ]]; then
   # The CLI expects its language host next to its own (resolved) executable, and warns when the
   # one on PATH resolves to another file. So the host is hard-linked into the CLI's folder and
   # bin/ points at that copy.
@@ -503,7 +583,7 @@ quote() { printf '%q' "$1"; }
 cat <<EOF
 export PATH=$(quote "$BIN"):"\$PATH"
 export HOMELAB_TOOLCHAIN_BIN=$(quote "$BIN")
-$([[ -z $installed_pulumi ]] && printf 'export PULUMI_HOME=%q' "$PULUMI_HOME_DIR")
+$(wanted pulumi && [[ -z $installed_pulumi ]] && printf 'export PULUMI_HOME=%q' "$PULUMI_HOME_DIR")
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true

@@ -90,6 +90,31 @@ export class Cluster {
         return plain(response.body, reference.apiVersion, reference.kind);
     }
 
+    /**
+     * Writes a Service's status through its status subresource, as a load-balancer controller
+     * does (a JSON merge patch).
+     */
+    async patchServiceStatus(
+        namespace: string,
+        name: string,
+        status: KubernetesObject,
+    ): Promise<KubernetesObject> {
+        const response = await this.config
+            .makeApiClient(k8s.CoreV1Api)
+            .patchNamespacedServiceStatus(
+                name,
+                namespace,
+                { status },
+                undefined,
+                undefined,
+                undefined,
+                undefined,
+                undefined,
+                { headers: { "Content-Type": k8s.PatchUtils.PATCH_FORMAT_JSON_MERGE_PATCH } },
+            );
+        return plain(response.body, "v1", "Service");
+    }
+
     /** Events about one object, oldest first. */
     async eventsFor(reference: ObjectReference): Promise<KubernetesObject[]> {
         const events = await this.list("v1", "Event", reference.namespace);

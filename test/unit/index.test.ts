@@ -10,6 +10,7 @@ import {
     runProgram,
     stackSettings,
 } from "../harness/program";
+import { addressReport } from "../../scripts/addresses";
 import { projectRoot } from "../harness/stackConfig";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -23,7 +24,9 @@ describe("program (index.ts)", () => {
         });
 
         it("exports the reserved ingress address, the pool split and the cluster-DNS endpoints", () => {
-            assert.deepStrictEqual(run.outputs, {
+            const outputs = { ...run.outputs };
+            delete outputs.addressPlan; // the next test's
+            assert.deepStrictEqual(outputs, {
                 ingressAddress: "192.168.1.249",
                 ingressPool: "ingress-pool",
                 generalPoolAddresses: ["192.168.1.200-192.168.1.248", "192.168.1.250/32"],
@@ -32,6 +35,12 @@ describe("program (index.ts)", () => {
                 serviceEndpoints: { MLFLOW_TRACKING_URI: "http://mlflow.mlflow.svc.cluster.local:5000" },
                 workflowNamespaces: ["seldon-system"],
             });
+        });
+
+        it("exports the address map that `npm run addresses` prints offline, as a plain string", async () => {
+            const printed = await addressReport(["--stack", "homelab"]);
+            // The mocks name the stack `test`; the settings are the homelab's.
+            assert.strictEqual(run.outputs.addressPlan, printed.replace("stack homelab:", "stack test:"));
         });
 
         it("declares only the five components at the top, every other resource inside one of them", () => {
