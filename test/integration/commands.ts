@@ -1,6 +1,6 @@
 // Runs a command-line tool (pulumi, helm) and collects what it printed.
 
-import { spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 
 export interface CommandResult {
     code: number;
@@ -17,12 +17,19 @@ export interface RunOptions {
     echo?: boolean;
 }
 
-export function run(command: string, args: string[], options: RunOptions = {}): Promise<CommandResult> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env });
-        let stdout = "";
-        let stderr = "";
-        let output = "";
+/** A command that is still running: its process, what it printed so far, and its result to come. */
+export interface RunningCommand {
+    child: ChildProcess;
+    outputSoFar(): string;
+    result: Promise<CommandResult>;
+}
+
+export function start(command: string, args: string[], options: RunOptions = {}): RunningCommand {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env });
+    let stdout = "";
+    let stderr = "";
+    let output = "";
+    const result = new Promise<CommandResult>((resolve, reject) => {
         child.stdout.on("data", (chunk: Buffer) => {
             stdout += chunk;
             output += chunk;
@@ -40,6 +47,11 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
         child.on("error", reject);
         child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, output }));
     });
+    return { child, outputSoFar: () => output, result };
+}
+
+export function run(command: string, args: string[], options: RunOptions = {}): Promise<CommandResult> {
+    return start(command, args, options).result;
 }
 
 /** Like run(), but throws with the tool's output when it exits non-zero. */

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { CommandResult, run } from "./commands";
+import { CommandResult, RunningCommand, start } from "./commands";
 
 export { CommandResult } from "./commands";
 
@@ -111,12 +111,23 @@ export class PulumiWorkspace {
 
     /** Runs `pulumi <args>` for this stack and returns what it printed and its exit code. */
     pulumi(args: string[], extraEnvironment: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+        return this.startPulumi(args, extraEnvironment).result;
+    }
+
+    /** Starts `pulumi <args>` for this stack and returns at once (e.g. to kill it half-way). */
+    startPulumi(args: string[], extraEnvironment: NodeJS.ProcessEnv = {}): RunningCommand {
         const fullArgs = [...args, "--stack", this.stack, "--non-interactive", "--color", "never"];
-        return run("pulumi", fullArgs, {
+        return start("pulumi", fullArgs, {
             cwd: this.directory,
             env: { ...this.environment, ...extraEnvironment },
             echo: this.echo,
         });
+    }
+
+    /** The operations the state still lists as in flight (left by an update that was killed). */
+    async pendingOperations(): Promise<{ type: string; resource: { urn: string } }[]> {
+        const result = await this.pulumiOrFail(["stack", "export"]);
+        return JSON.parse(result.stdout).deployment?.pending_operations ?? [];
     }
 
     /** Like pulumi(), but throws with the CLI's output when it fails. */

@@ -1,0 +1,88 @@
+// A `pulumi up` killed half-way (a closed terminal, the OOM killer), recovered with the commands
+// of the README's "When things go wrong". Runs after destroy.test.ts, so that `up` has a whole
+// platform to create and is surely busy when it is killed.
+
+import * as assert from "assert";
+import { Cluster } from "./cluster";
+import { descendantsOf, isRunning, stopProcesses } from "./processes";
+import { quotaReference } from "./seed";
+import { localStack, PulumiWorkspace } from "./workspace";
+
+const metallbController = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    name: "metallb-controller",
+    namespace: "metallb-system",
+};
+
+/** A resource whose create waits for readiness, so it is in flight for seconds. */
+const slowCreate = /kubernetes:apps\/v1:Deployment metallb-chart:metallb-system\/metallb-controller creating/;
+
+describe("a killed pulumi up", function () {
+    const cluster = new Cluster();
+    let workspace: PulumiWorkspace;
+    let killedPid: number;
+    let leftBehind: number[];
+
+    before(async () => {
+        workspace = await localStack();
+        const update = workspace.startPulumi(["up", "--yes"]);
+        while (!slowCreate.test(update.outputSoFar())) {
+            const finished = await Promise.race([
+                update.result,
+                new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100)),
+            ]);
+            assert.strictEqual(
+                finished,
+                undefined,
+                `pulumi up ended before it was killed:\n${finished?.output}`,
+            );
+        }
+        killedPid = update.child.pid!;
+        leftBehind = descendantsOf(killedPid);
+        update.child.kill("SIGKILL");
+        await update.result;
+    });
+
+    after(async () => {
+        await stopProcesses(leftBehind);
+    });
+
+    it("leaves its language host and provider running, and the stack locked by its PID", async () => {
+        assert.ok(leftBehind.some(isRunning), "nothing of the killed update is still running");
+        const result = await workspace.up();
+        assert.notStrictEqual(result.code, 0, result.output);
+        assert.match(result.output, /error: the stack is currently locked by 1 lock\(s\)/);
+        const pid = Number(/ \(pid (\d+)\) at /.exec(result.output)?.[1]);
+        assert.strictEqual(pid, killedPid, result.output);
+        // README step 1: the update that holds the lock is gone.
+        assert.ok(!isRunning(pid));
+    });
+
+    it("pulumi cancel removes the lock, and pulumi up converges; the in-flight operations stay in the state", async () => {
+        await stopProcesses(leftBehind);
+        const cancel = await workspace.pulumi(["cancel", "--yes"]);
+        assert.strictEqual(cancel.code, 0, cancel.output);
+        assert.ok(cancel.output.includes("The currently running update for 'local' has been canceled!"));
+
+        assert.notDeepStrictEqual(await workspace.pendingOperations(), []);
+        // README step 4: the killed update had just created MetalLB's webhook; until its controller
+        // is ready, previewing a pool fails on the webhook ("no endpoints available").
+        await cluster.waitFor("MetalLB's controller (kubectl rollout status)", async () => {
+            const controller = await cluster.read(metallbController);
+            return (controller.status?.availableReplicas ?? 0) >= 1 ? true : undefined;
+        });
+        const up = await workspace.up();
+        assert.strictEqual(up.code, 0, up.output);
+        assert.ok(await cluster.find(quotaReference), "the quota is missing after up");
+        assert.notDeepStrictEqual(await workspace.pendingOperations(), []);
+    });
+
+    it("pulumi refresh --clear-pending-creates drops them, and nothing is left to change", async () => {
+        const refresh = await workspace.pulumi(["refresh", "--clear-pending-creates", "--yes"]);
+        assert.strictEqual(refresh.code, 0, refresh.output);
+        assert.deepStrictEqual(await workspace.pendingOperations(), []);
+        const preview = await workspace.preview(["--expect-no-changes"]);
+        assert.strictEqual(preview.code, 0, preview.output);
+    });
+});
