@@ -8,12 +8,10 @@ import { descendantsOf, isRunning, stopProcesses } from "./processes";
 import { quotaReference } from "./seed";
 import { localStack, PulumiWorkspace } from "./workspace";
 
-const metallbController = {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    name: "metallb-controller",
-    namespace: "metallb-system",
-};
+const webhookWithoutEndpoints =
+    'failed calling webhook "ipaddresspoolvalidationwebhook.metallb.io": failed to call webhook: ' +
+    'Post "https://metallb-webhook-service.metallb-system.svc:443/validate-metallb-io-v1beta1-ipaddresspool?timeout=10s": ' +
+    'no endpoints available for service "metallb-webhook-service"';
 
 /** A resource whose create waits for readiness, so it is in flight for seconds. */
 const slowCreate = /kubernetes:apps\/v1:Deployment metallb-chart:metallb-system\/metallb-controller creating/;
@@ -66,13 +64,15 @@ describe("a killed pulumi up", function () {
         assert.ok(cancel.output.includes("The currently running update for 'local' has been canceled!"));
 
         assert.notDeepStrictEqual(await workspace.pendingOperations(), []);
-        // README step 4: the killed update had just created MetalLB's webhook; until its controller
-        // is ready, previewing a pool fails on the webhook ("no endpoints available").
-        await cluster.waitFor("MetalLB's controller (kubectl rollout status)", async () => {
-            const controller = await cluster.read(metallbController);
-            return (controller.status?.availableReplicas ?? 0) >= 1 ? true : undefined;
-        });
-        const up = await workspace.up();
+        // README step 4. Whether the plain `up` gets through its preview depends on how far the
+        // killed update got: with MetalLB's webhook registered but its controller not running (it
+        // may lack objects the killed update never created), previewing a pool fails on the
+        // webhook; an update without preview creates the rest in order, pools after the controller.
+        let up = await workspace.up();
+        if (up.code !== 0) {
+            assert.ok(up.output.includes(webhookWithoutEndpoints), up.output);
+            up = await workspace.up(["--skip-preview"]);
+        }
         assert.strictEqual(up.code, 0, up.output);
         assert.ok(await cluster.find(quotaReference), "the quota is missing after up");
         assert.notDeepStrictEqual(await workspace.pendingOperations(), []);
