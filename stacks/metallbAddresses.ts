@@ -368,10 +368,8 @@ function readCidr(text: string): PoolEntryReading {
                 : isMapped(parsed.address.raw)
                   ? "an IPv4-mapped IPv6 address (128 bits)"
                   : "an IPv6 address (128 bits)";
-        return rejectCidr(
-            text,
-            `the prefix length /${quoteForPerson(significant).slice(1, -1)} is longer than ${what}`,
-        );
+        const shown = significant.length > 12 ? `of ${significant.length} digits` : `/${significant}`;
+        return rejectCidr(text, `the prefix length ${shown} is longer than ${what}`);
     }
     const hostMask = (1n << BigInt(width - prefixLength)) - 1n;
     const network = parsed.address.raw & ~hostMask;
