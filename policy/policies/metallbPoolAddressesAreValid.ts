@@ -137,13 +137,20 @@ function duplicateFindings(pools: AddressPool[]): PoolFinding[] {
             ? undefined
             : `${pool.namespace}/${pool.name}`,
     );
-    const namesByNamespace = groupBy(named.values(), (group) => group[0].namespace as string);
+    // The names taken in a namespace, gathered only for namespaces that have a duplicate.
+    const takenByNamespace = new Map<string, Set<string>>();
     for (const [key, group] of named) {
-        const taken = new Set(
-            (namesByNamespace.get(group[0].namespace as string) ?? []).map((g) => g[0].name),
-        );
+        if (group.length < 2) {
+            continue;
+        }
+        const namespace = group[0].namespace as string;
+        let taken = takenByNamespace.get(namespace);
+        if (!taken) {
+            taken = new Set(pools.filter((pool) => pool.namespace === namespace).map((pool) => pool.name));
+            takenByNamespace.set(namespace, taken);
+        }
+        let suffix = 2;
         for (const later of group.slice(1)) {
-            let suffix = 2;
             while (taken.has(`${later.name}-${suffix}`)) {
                 suffix++;
             }
