@@ -99,7 +99,7 @@ export function goQuote(text: string): string {
         } else if (code < 0x20 || code === 0x7f) {
             quoted += `\\x${code.toString(16).padStart(2, "0")}`;
         } else if (code >= 0xd800 && code <= 0xdfff) {
-            // A lone surrogate reaches Go as invalid UTF-8, which it decodes as U+FFFD.
+            // A lone surrogate cannot reach Go: its JSON decoder turns one into U+FFFD.
             quoted += "\ufffd";
         } else if (code < 0x10000) {
             quoted += `\\u${code.toString(16).padStart(4, "0")}`;
