@@ -19,7 +19,8 @@ import {
 import { policies } from "../../policy/policies";
 import { formatIp } from "../../stacks/network";
 import { fuzzPack } from "../policy/fuzz";
-import { resourceValidationArgs, stackResources, ResourceSpec } from "../policy/harness";
+import { configFor, resourceValidationArgs, stackResources, ResourceSpec } from "../policy/harness";
+import { homelabPolicyConfig } from "../policy/packRun";
 import {
     addressPool,
     configMap,
@@ -88,8 +89,9 @@ interface PackRun {
     perPolicy: [string, number][];
 }
 
-/** Runs every policy of the pack once over the resources. */
+/** Runs every policy of the pack once over the resources, with the homelab's pack config (the LAN is required). */
 async function runPack(resources: PolicyResource[]): Promise<PackRun> {
+    const packConfig = homelabPolicyConfig();
     let violations = 0;
     const report = () => {
         violations++;
@@ -98,12 +100,13 @@ async function runPack(resources: PolicyResource[]): Promise<PackRun> {
     const started = performance.now();
     for (const policy of policies) {
         const policyStarted = performance.now();
+        const config = configFor(policy, packConfig[policy.name] ?? {});
         if ("validateStack" in policy) {
             await (policy as StackValidationPolicy).validateStack(
                 {
                     resources,
                     stackTags: new Map(),
-                    getConfig: <T extends object>() => ({}) as T,
+                    getConfig: <T extends object>() => config as T,
                     notApplicable: () => {
                         throw new Error("not applicable");
                     },
@@ -114,7 +117,7 @@ async function runPack(resources: PolicyResource[]): Promise<PackRun> {
             const validate = (policy as ResourceValidationPolicy).validateResource;
             const validations = Array.isArray(validate) ? validate : [validate!];
             for (const resource of resources) {
-                const args = resourceValidationArgs(resource);
+                const args = resourceValidationArgs(resource, config);
                 for (const validation of validations) {
                     await validation(args, report);
                 }
