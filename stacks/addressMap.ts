@@ -3,15 +3,8 @@
 // allocated to which Service. Rendered as one table and a strip of one line per /24, for a
 // terminal or a pull request comment. Pure: no Pulumi, no Kubernetes client.
 
-import {
-    formatAddressRange,
-    formatIp,
-    IpAddress,
-    IpRange,
-    parseAddressRange,
-    parseCidr,
-    parseIp,
-} from "./network";
+import { readPoolEntry } from "./metallbAddresses";
+import { formatAddressRange, formatIp, IpAddress, IpRange, parseCidr, parseIp } from "./network";
 import { StackSettings } from "./settings";
 
 /** A pool as the stack declares it. */
@@ -77,11 +70,11 @@ export function addressPlanOf(settings: StackSettings): AddressPlan {
     }
     const ranges = (addresses: string[]) =>
         addresses.map((text) => {
-            const range = parseAddressRange(text);
-            if (!range) {
+            const reading = readPoolEntry(text);
+            if (!reading.accepted || !reading.range) {
                 throw new Error(`pool address "${text}" is not a range (validate the settings first)`);
             }
-            return range;
+            return reading.range;
         });
     const ingress = settings.ingress;
     return {

@@ -1,8 +1,10 @@
 // IP address, CIDR and address-range arithmetic shared by the stack and the policy pack.
 //
 // Addresses are held as bigints so IPv4 and IPv6 share one code path. A range is always a closed
-// interval [first, last] of one family; MetalLB's two spellings (`10.0.0.0/24` and
-// `10.0.0.1-10.0.0.9`) both parse into it. This module has no Pulumi import on purpose.
+// interval [first, last] of one family. MetalLB's pool entries (`10.0.0.0/24`, `10.0.0.1-10.0.0.9`)
+// are read into ranges by stacks/metallbAddresses.ts, which follows MetalLB's own parser; the
+// parsers here are for the stack's own settings and for addresses found in text. This module has
+// no Pulumi import on purpose.
 
 export type IpFamily = 4 | 6;
 
@@ -138,46 +140,6 @@ export function parseCidr(text: string): Cidr | undefined {
         return undefined;
     }
     return { family: address.family, first: address.value, last: address.value | hostMask, prefixLength };
-}
-
-/**
- * Parses one MetalLB `addresses` entry: a CIDR or `start-end` with full addresses on both ends.
- * A bare address is not a MetalLB form and is rejected.
- */
-export function parseAddressRange(text: string): IpRange | undefined {
-    if (text.includes("/")) {
-        return parseCidr(text);
-    }
-    const ends = text.split("-");
-    if (ends.length !== 2) {
-        return undefined;
-    }
-    const first = parseIp(ends[0]);
-    const last = parseIp(ends[1]);
-    if (!first || !last || first.family !== last.family || first.value > last.value) {
-        return undefined;
-    }
-    return { family: first.family, first: first.value, last: last.value };
-}
-
-/** Why an `addresses` entry does not parse, for error messages. */
-export function describeAddressRangeProblem(text: string): string {
-    if (text.includes("/")) {
-        return parseCidr(text) ? "" : "is not a valid CIDR (network address / prefix length)";
-    }
-    const ends = text.split("-");
-    if (ends.length !== 2) {
-        return "is neither a CIDR nor a start-end range";
-    }
-    const first = parseIp(ends[0]);
-    const last = parseIp(ends[1]);
-    if (!first || !last) {
-        return "is a start-end range whose ends are not both IP addresses";
-    }
-    if (first.family !== last.family) {
-        return "mixes IPv4 and IPv6 ends";
-    }
-    return first.value > last.value ? "starts after it ends" : "";
 }
 
 export function rangeSize(range: IpRange): bigint {

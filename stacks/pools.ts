@@ -1,13 +1,7 @@
 // Computes the MetalLB pool layout from the general range and the reservations.
 
-import {
-    formatAddressRange,
-    formatIp,
-    parseAddressRange,
-    parseIp,
-    subtractAddresses,
-    IpAddress,
-} from "./network";
+import { readPoolEntry } from "./metallbAddresses";
+import { formatAddressRange, formatIp, parseIp, subtractAddresses, IpAddress } from "./network";
 import { PoolLayout, Reservation } from "./settings";
 
 /**
@@ -23,10 +17,13 @@ export function planPools(
     generalRange: string,
     reservations: Reservation[],
 ): PoolLayout {
-    const range = parseAddressRange(generalRange);
-    if (!range) {
-        throw new Error(`general range "${generalRange}" is not a CIDR or start-end range`);
+    const reading = readPoolEntry(generalRange);
+    if (!reading.accepted || !reading.range || reading.differences.length > 0) {
+        throw new Error(
+            `general range "${generalRange}" is not a CIDR or start-end range MetalLB reads as written`,
+        );
     }
+    const range = reading.range;
     const reserved = reservations.map((reservation) => {
         const address = parseIp(reservation.address);
         if (!address) {

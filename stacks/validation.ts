@@ -4,10 +4,9 @@
 // (`metallb.reservations[0].address`) and the offending value. Validation runs before any resource
 // is declared, so a bad setting never half-applies.
 
+import { describeEntryProblem, readPoolEntry } from "./metallbAddresses";
 import {
-    describeAddressRangeProblem,
     formatAddressRange,
-    parseAddressRange,
     parseCidr,
     parseIp,
     rangeContains,
@@ -304,31 +303,35 @@ function readMetallb(
 ): { settings: MetallbSettings; generalRange?: IpRange } {
     const reader = Reader.of(problems, "metallb", raw);
     const generalPool = reader.object("generalPool");
+    // Any string goes to the pool-entry parser, the empty one included, so it is refused in MetalLB's terms.
+    const writtenRange = generalPool.peek("addresses");
     const settings: MetallbSettings = {
         namespace: reader.name("namespace"),
         releaseName: reader.name("releaseName"),
         chart: readChart(charts, "metallb"),
         generalPoolName: generalPool.name("name"),
-        generalRange: generalPool.string("addresses"),
+        generalRange: typeof writtenRange === "string" ? writtenRange : generalPool.string("addresses"),
         reservations: [],
         l2AdvertisementName: reader.name("l2AdvertisementName"),
     };
     const rangePath = generalPool.pathOf("addresses");
     let generalRange: IpRange | undefined;
-    if (settings.generalRange !== "") {
-        generalRange = parseAddressRange(settings.generalRange);
-        if (!generalRange) {
-            problems.invalid(
-                rangePath,
-                settings.generalRange,
-                describeAddressRangeProblem(settings.generalRange),
-            );
-        } else if (lan && !rangeCovers(lan, generalRange)) {
-            problems.invalid(
-                rangePath,
-                settings.generalRange,
-                `is not inside network.lanCidr "${formatAddressRange(lan)}"`,
-            );
+    if (typeof writtenRange === "string") {
+        // Read as MetalLB reads a pool entry; one that MetalLB rejects, or reads otherwise than
+        // written, is refused with the words the policy pack uses.
+        const reading = readPoolEntry(settings.generalRange);
+        const problem = describeEntryProblem(reading);
+        if (problem !== undefined) {
+            problems.invalid(rangePath, settings.generalRange, problem);
+        } else if (reading.accepted && reading.range) {
+            generalRange = reading.range;
+            if (lan && !rangeCovers(lan, generalRange)) {
+                problems.invalid(
+                    rangePath,
+                    settings.generalRange,
+                    `is not inside network.lanCidr "${formatAddressRange(lan)}"`,
+                );
+            }
         }
     }
     const seenAddresses = new Map<string, string>();

@@ -11,6 +11,8 @@ import { limitRangeValuesAreOrdered } from "./limitRangeValuesAreOrdered";
 import { loadBalancerIpFieldIsDeprecated } from "./loadBalancerIpFieldIsDeprecated";
 import { loadBalancerIpSetInOnePlace } from "./loadBalancerIpSetInOnePlace";
 import { metallbAnnotationsUseCurrentPrefix } from "./metallbAnnotationsUseCurrentPrefix";
+import { metallbPoolAddressesAreValid } from "./metallbPoolAddressesAreValid";
+import { metallbPoolAddressesReadAsWritten } from "./metallbPoolAddressesReadAsWritten";
 import { metallbPoolsAreAdvertised } from "./metallbPoolsAreAdvertised";
 import { metallbPoolsDoNotOverlap } from "./metallbPoolsDoNotOverlap";
 import { namespacesHaveResourceQuota } from "./namespacesHaveResourceQuota";
@@ -19,8 +21,10 @@ import { pinnedPoolContainsRequestedIp } from "./pinnedPoolContainsRequestedIp";
 import { requestedLoadBalancerIpsAreReserved } from "./requestedLoadBalancerIpsAreReserved";
 import { requestedLoadBalancerIpsAreUnique } from "./requestedLoadBalancerIpsAreUnique";
 
-/** MetalLB address conflicts: the ingress IP left inside the auto-assign pool. */
+/** MetalLB address conflicts: the ingress IP left inside the auto-assign pool, and pools MetalLB reads otherwise. */
 export const addressPolicies: Policies = [
+    metallbPoolAddressesAreValid,
+    metallbPoolAddressesReadAsWritten,
     metallbPoolsDoNotOverlap,
     requestedLoadBalancerIpsAreReserved,
     requestedLoadBalancerIpsAreUnique,

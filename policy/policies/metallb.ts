@@ -1,28 +1,43 @@
 // MetalLB's address pools and advertisements (metallb.io/v1beta1), read from the stack.
 
-import {
-    formatAddressRange,
-    IpRange,
-    LabelledRange,
-    parseAddressRange,
-    RangeIndex,
-} from "../../stacks/network";
+import { formatAddressRange, IpRange, LabelledRange, RangeIndex } from "../../stacks/network";
+import { AcceptedEntry, PoolEntryReading, readPoolEntry } from "../../stacks/metallbAddresses";
 import { describe, KubernetesObject, LabelSelector, readSelector } from "./kubernetes";
-import { arrayAt, isRecord, isUnknown, recordAt, UnknownValue } from "./plainValues";
+import { arrayAt, isRecord, isUnknown, PlainValue, recordAt, UnknownValue } from "./plainValues";
 
+/** An `addresses` entry MetalLB reads addresses from. */
 export interface PoolEntry {
-    /** The `addresses` entry as written: `192.168.1.200-192.168.1.250` or `192.168.1.249/32`. */
+    /** The entry as written: `192.168.1.200-192.168.1.250`, `192.168.1.249/32`, `192.168.1.249/29`. */
     text: string;
+    /** Its position in `spec.addresses`. */
+    index: number;
+    /** The addresses MetalLB reads from it (for `192.168.1.249/29`, 192.168.1.248/29). */
     range: IpRange;
+    reading: AcceptedEntry;
 }
+
+/** One item of `spec.addresses` as written, with how MetalLB reads it. */
+export interface WrittenEntry {
+    index: number;
+    value: PlainValue;
+    /** For a string; anything else never reaches MetalLB (the CRD's schema takes strings). */
+    reading?: PoolEntryReading;
+}
+
+/** `spec.addresses` as written: its items, or why there is no list. */
+export type WrittenAddresses =
+    | { items: WrittenEntry[] }
+    | { absent: "missing" | "not-a-list"; value?: PlainValue };
 
 export interface AddressPool {
     object: KubernetesObject;
     /** `metadata.name`; `(unknown)` when not known during preview. */
     name: string;
     namespace: string | UnknownValue;
-    /** Parsed `addresses`; `unknownValue` when the list (or an entry) is not known yet. */
+    /** The entries MetalLB reads addresses from; `unknownValue` when the list (or an entry) is not known yet. */
     entries: PoolEntry[] | UnknownValue;
+    /** Every item of `spec.addresses`, readable or not; `unknownValue` when the list is not known yet. */
+    written: WrittenAddresses | UnknownValue;
     /** `spec.autoAssign`, true unless set to false. */
     autoAssign: boolean | UnknownValue;
     description: string;
@@ -33,30 +48,100 @@ export interface PoolAddress {
     entry: PoolEntry;
 }
 
+function readWritten(spec: PlainValue | undefined): WrittenAddresses | UnknownValue {
+    if (isUnknown(spec)) {
+        return spec;
+    }
+    const addresses = isRecord(spec) ? spec.addresses : undefined;
+    if (isUnknown(addresses)) {
+        return addresses;
+    }
+    if (addresses === undefined || addresses === null) {
+        return { absent: "missing" };
+    }
+    if (!Array.isArray(addresses)) {
+        return { absent: "not-a-list", value: addresses };
+    }
+    return {
+        items: addresses.map((value, index) =>
+            typeof value === "string" ? { index, value, reading: readPoolEntry(value) } : { index, value },
+        ),
+    };
+}
+
+/** Pools already read, per object: several policies read the same pools in one run. */
+const readPoolCache = new WeakMap<KubernetesObject, AddressPool>();
+
+function readPool(object: KubernetesObject): AddressPool {
+    const spec = recordAt(object.body, "spec");
+    const written = readWritten(object.body.spec);
+    let entries: PoolEntry[] | UnknownValue;
+    if (isUnknown(written)) {
+        entries = written;
+    } else if ("absent" in written) {
+        entries = [];
+    } else {
+        const unknownItem = written.items.find((item) => isUnknown(item.value));
+        // Entries MetalLB rejects or reads nothing from name no addresses; other policies report them.
+        entries = unknownItem
+            ? (unknownItem.value as UnknownValue)
+            : written.items.flatMap(({ index, value, reading }) =>
+                  reading?.accepted && reading.range
+                      ? [{ text: value as string, index, range: reading.range, reading }]
+                      : [],
+              );
+    }
+    const autoAssign = isRecord(spec) ? spec.autoAssign : spec;
+    return {
+        object,
+        name: isUnknown(object.name) ? "(unknown)" : object.name,
+        namespace: object.namespace,
+        entries,
+        written,
+        autoAssign: isUnknown(autoAssign) ? autoAssign : autoAssign !== false,
+        description: describe(object),
+    };
+}
+
 export function readPools(objects: KubernetesObject[]): AddressPool[] {
     return objects.map((object) => {
-        const spec = recordAt(object.body, "spec");
-        const addresses = arrayAt(spec, "addresses");
-        let entries: PoolEntry[] | UnknownValue;
-        if (isUnknown(addresses) || addresses.some(isUnknown)) {
-            entries = isUnknown(addresses) ? addresses : (addresses.find(isUnknown) as UnknownValue);
-        } else {
-            // Entries MetalLB's webhook would reject (not a CIDR or start-end range) name no addresses.
-            entries = addresses
-                .filter((text): text is string => typeof text === "string")
-                .map((text) => ({ text, range: parseAddressRange(text.trim()) }))
-                .filter((entry): entry is PoolEntry => entry.range !== undefined);
+        let pool = readPoolCache.get(object);
+        if (!pool) {
+            pool = readPool(object);
+            readPoolCache.set(object, pool);
         }
-        const autoAssign = isRecord(spec) ? spec.autoAssign : spec;
-        return {
-            object,
-            name: isUnknown(object.name) ? "(unknown)" : object.name,
-            namespace: object.namespace,
-            entries,
-            autoAssign: isUnknown(autoAssign) ? autoAssign : autoAssign !== false,
-            description: describe(object),
-        };
+        return pool;
     });
+}
+
+/** The pool's other entries that read addresses: what it keeps if `index` is removed. */
+export function otherReadableEntries(pool: AddressPool, index: number): PoolEntry[] {
+    return isUnknown(pool.entries) ? [] : pool.entries.filter((entry) => entry.index !== index);
+}
+
+/** An entry as messages show it: as written, and what MetalLB reads when that differs. */
+export function entryAsRead(entry: PoolEntry): string {
+    const differs = entry.reading.differences.length > 0;
+    return differs ? `${entry.text} (read by MetalLB as ${entry.reading.readAs})` : entry.text;
+}
+
+/**
+ * A change to the stack's pools that a violation suggests, exact enough to apply (the tests apply
+ * them): the result is always a configuration MetalLB accepts, and never leaves a pool empty.
+ */
+export type PoolFix =
+    /** Replace `spec.addresses[index]` with these entries; none removes it (only when the pool keeps others). */
+    | { kind: "replace-entry"; pool: AddressPool; index: number; entries: string[] }
+    | { kind: "set-addresses"; pool: AddressPool; addresses: string[] }
+    | { kind: "delete-pool"; pool: AddressPool }
+    | { kind: "rename-pool"; pool: AddressPool; name: string }
+    | { kind: "stop-auto-assign"; pool: AddressPool };
+
+/** One violation about pools: its message, the pool it is reported on, and the change it suggests. */
+export interface PoolFinding {
+    pool: AddressPool;
+    message: string;
+    fix?: PoolFix;
 }
 
 /** Every known pool address range, labelled with its pool, for containment and overlap queries. */

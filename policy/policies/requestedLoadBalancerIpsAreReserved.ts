@@ -1,7 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { formatAddressRange, formatIp, IpRange, subtractRange } from "../../stacks/network";
 import { readAddressPlan } from "./addressPlan";
-import { formatRanges } from "./metallb";
+import { formatRanges, otherReadableEntries } from "./metallb";
 import { isUnknown } from "./plainValues";
 
 /**
@@ -49,15 +49,20 @@ export const requestedLoadBalancerIpsAreReserved: StackValidationPolicy = {
                         continue;
                     }
                     const rest = subtractRange(label.entry.range, single);
-                    const shrink =
-                        rest.length === 0
-                            ? `remove ${label.entry.text} from ${label.pool.name}`
-                            : `in ${label.pool.name}, replace ${label.entry.text} with ${formatRanges(rest)}`;
+                    const pool = label.pool.name;
+                    // Never suggest emptying a pool: one that holds only this address becomes the reservation.
+                    const reserve =
+                        rest.length > 0
+                            ? `in ${pool}, replace ${label.entry.text} with ${formatRanges(rest)}, and add a pool with ` +
+                              `addresses [${formatAddressRange(single)}] and autoAssign: false`
+                            : otherReadableEntries(label.pool, label.entry.index).length > 0
+                              ? `remove ${label.entry.text} from ${pool}, and add a pool with addresses ` +
+                                `[${formatAddressRange(single)}] and autoAssign: false`
+                              : `${pool} holds only ${ip}, so set autoAssign: false on it`;
                     reportViolation(
                         `${request.description} requests LoadBalancer IP ${ip} (${source}), which lies in ` +
                             `${label.pool.description} (${label.entry.text}) with autoAssign enabled: MetalLB can hand it ` +
-                            `to any other LoadBalancer Service first. Reserve it: ${shrink}, and add a pool with ` +
-                            `addresses [${formatAddressRange(single)}] and autoAssign: false.`,
+                            `to any other LoadBalancer Service first. Reserve it: ${reserve}.`,
                         urn,
                     );
                 }

@@ -1,6 +1,8 @@
 // Policy pack benchmark: the whole pack (every stack policy once, every resource policy on every
 // resource) over 1k, 10k and 100k synthetic Kubernetes resources, each size in its own process so
-// peak RSS is that size's. Prints wall time, peak RSS and the growth ratios next to n log n.
+// peak RSS is that size's. Prints wall time, peak RSS and the growth ratios next to n log n. Then
+// the fuzz figure: every policy over random stacks (test/policy/fuzz.ts, the unit run's generator
+// with more stacks), and the slowest single policy run, the time bound of a policy on bad input.
 //
 //     node --expose-gc -r ts-node/register test/bench/policy.bench.ts
 //
@@ -16,7 +18,9 @@ import {
 } from "../../policy/node_modules/@pulumi/policy";
 import { policies } from "../../policy/policies";
 import { formatIp } from "../../stacks/network";
-import { resourceValidationArgs, stackResources, ResourceSpec } from "../policy/harness";
+import { fuzzPack } from "../policy/fuzz";
+import { configFor, resourceValidationArgs, stackResources, ResourceSpec } from "../policy/harness";
+import { homelabPolicyConfig } from "../policy/packRun";
 import {
     addressPool,
     configMap,
@@ -33,6 +37,8 @@ import {
 } from "../policy/resources";
 
 const sizes = [1_000, 10_000, 100_000];
+const fuzzStacks = 1_000;
+const fuzzSeed = 20260101;
 
 /** Tenant i: a namespace with quota, LimitRange, egress policies, a workload and a ConfigMap, plus a reserved pool and the LoadBalancer Service using it. */
 function tenant(index: number): ResourceSpec[] {
@@ -83,8 +89,9 @@ interface PackRun {
     perPolicy: [string, number][];
 }
 
-/** Runs every policy of the pack once over the resources. */
+/** Runs every policy of the pack once over the resources, with the homelab's pack config (the LAN is required). */
 async function runPack(resources: PolicyResource[]): Promise<PackRun> {
+    const packConfig = homelabPolicyConfig();
     let violations = 0;
     const report = () => {
         violations++;
@@ -93,12 +100,13 @@ async function runPack(resources: PolicyResource[]): Promise<PackRun> {
     const started = performance.now();
     for (const policy of policies) {
         const policyStarted = performance.now();
+        const config = configFor(policy, packConfig[policy.name] ?? {});
         if ("validateStack" in policy) {
             await (policy as StackValidationPolicy).validateStack(
                 {
                     resources,
                     stackTags: new Map(),
-                    getConfig: <T extends object>() => ({}) as T,
+                    getConfig: <T extends object>() => config as T,
                     notApplicable: () => {
                         throw new Error("not applicable");
                     },
@@ -109,7 +117,7 @@ async function runPack(resources: PolicyResource[]): Promise<PackRun> {
             const validate = (policy as ResourceValidationPolicy).validateResource;
             const validations = Array.isArray(validate) ? validate : [validate!];
             for (const resource of resources) {
-                const args = resourceValidationArgs(resource);
+                const args = resourceValidationArgs(resource, config);
                 for (const validation of validations) {
                     await validation(args, report);
                 }
@@ -156,7 +164,30 @@ function nLogNRatio(from: number, to: number): number {
     return (to * Math.log2(to)) / (from * Math.log2(from));
 }
 
+/** Prints one machine-readable line: the fuzz run's figures. */
+async function measureFuzz(): Promise<void> {
+    console.log(JSON.stringify(await fuzzPack(fuzzSeed, fuzzStacks)));
+}
+
+function runChild(args: string[], what: string) {
+    const child = spawnSync(process.execPath, [...process.execArgv, __filename, ...args], {
+        encoding: "utf8",
+        maxBuffer: 16 * 1024 * 1024,
+    });
+    if (child.status !== 0) {
+        throw new Error(`policy bench ${what} failed:\n${child.stderr}`);
+    }
+    return JSON.parse(child.stdout.trim().split("\n").pop()!);
+}
+
 function main(): void {
+    if (process.argv.includes("--fuzz")) {
+        measureFuzz().catch((error) => {
+            console.error(error);
+            process.exit(1);
+        });
+        return;
+    }
     const sizeArgument = process.argv.indexOf("--size");
     if (sizeArgument >= 0) {
         const size = Number(process.argv[sizeArgument + 1]);
@@ -175,14 +206,7 @@ function main(): void {
         slowest: string;
     }[] = [];
     for (const size of sizes) {
-        const child = spawnSync(process.execPath, [...process.execArgv, __filename, "--size", String(size)], {
-            encoding: "utf8",
-            maxBuffer: 16 * 1024 * 1024,
-        });
-        if (child.status !== 0) {
-            throw new Error(`policy bench at ${size} resources failed:\n${child.stderr}`);
-        }
-        const result = JSON.parse(child.stdout.trim().split("\n").pop()!);
+        const result = runChild(["--size", String(size)], `at ${size} resources`);
         results.push(result);
         console.log(
             `policy pack: ${size} resources: ${result.seconds.toFixed(2)} s (fastest of ${result.repeats}), ` +
@@ -197,6 +221,12 @@ function main(): void {
                 `peak RSS x${(after.peakMiB / before.peakMiB).toFixed(1)} (n log n: x${nLogNRatio(before.size, after.size).toFixed(1)}, n: x${(after.size / before.size).toFixed(1)})`,
         );
     }
+    const fuzz = runChild(["--fuzz"], "on random stacks");
+    console.log(
+        `policy pack fuzz: ${fuzz.stacks} random stacks (seed ${fuzzSeed}), ${fuzz.policyRuns} policy runs, no exception; ` +
+            `slowest single policy run ${fuzz.slowestMilliseconds.toFixed(1)} ms (${fuzz.slowestPolicy}), ` +
+            `mean ${(fuzz.totalMilliseconds / fuzz.policyRuns).toFixed(2)} ms, ${fuzz.violations} violations`,
+    );
 }
 
 main();

@@ -107,7 +107,9 @@ export const malformedSettings: MalformedSetting[] = [
     {
         title: "a reversed range",
         edit: (raw) => (raw.metallb.generalPool.addresses = "192.168.1.250-192.168.1.200"),
-        problem: 'metallb.generalPool.addresses: "192.168.1.250-192.168.1.200" starts after it ends',
+        problem:
+            'metallb.generalPool.addresses: "192.168.1.250-192.168.1.200" is not an address range MetalLB reads: ' +
+            "it starts at 192.168.1.250, after its end 192.168.1.200",
     },
     {
         title: "a general pool off the LAN",

@@ -52,7 +52,8 @@ export function urnOf(spec: Pick<ResourceSpec, "type" | "name" | "urn">): string
     return spec.urn ?? `urn:pulumi:test::homelab-platform::${spec.type}::${spec.name}`;
 }
 
-function configFor(policy: Policy, given: Record<string, unknown>): Record<string, unknown> {
+/** A policy's config as the engine hands it over: the schema's defaults overlaid with the given config. */
+export function configFor(policy: Policy, given: Record<string, unknown>): Record<string, unknown> {
     const config: Record<string, unknown> = {};
     for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
         if (schema.default !== undefined) {

@@ -37,14 +37,76 @@ describe("metallb-pools-do-not-overlap", () => {
         ]);
     });
 
-    it("treats a /32 and the single-address range a-a as the same address", async () => {
+    it("treats a /32 and the single-address range a-a as the same address, and never suggests emptying a pool", async () => {
         const specs = [addressPool("a", ["10.0.0.5/32"]), addressPool("b", ["10.0.0.5-10.0.0.5"])];
         assert.deepStrictEqual(
             (await stackViolations(metallbPoolsDoNotOverlap, specs)).map((violation) => violation.message),
             [
                 `${pool("b")} address 10.0.0.5-10.0.0.5 overlaps ${pool("a")} address 10.0.0.5/32 (shared: 10.0.0.5/32): ` +
-                    "MetalLB's webhook rejects overlapping pools. Take the shared addresses out of one pool: remove " +
-                    "10.0.0.5/32 from a.",
+                    "MetalLB's webhook rejects overlapping pools. Both pools hold exactly these addresses and nothing " +
+                    "else: delete b, or give it other addresses.",
+            ],
+        );
+    });
+
+    it("compares what MetalLB reads: a CIDR with host bits is its whole block, and says so", async () => {
+        const specs = [
+            addressPool("ingress-pool", ["192.168.1.249/32"], { autoAssign: false }),
+            addressPool("homelab-pool", ["192.168.1.249/29"]),
+        ];
+        assert.deepStrictEqual(await stackViolations(metallbPoolsDoNotOverlap, specs), [
+            {
+                message:
+                    `${pool("homelab-pool")} address 192.168.1.249/29 is read by MetalLB as 192.168.1.248/29, which ` +
+                    `overlaps ${pool("ingress-pool")} address 192.168.1.249/32 (shared: 192.168.1.249/32): MetalLB's ` +
+                    "webhook rejects overlapping pools. Take the shared addresses out of one pool: in homelab-pool, " +
+                    "replace 192.168.1.249/29 with 192.168.1.248/32, 192.168.1.250-192.168.1.255.",
+                urn: urnOf({ type: types.ipAddressPool, name: "homelab-pool" }),
+            },
+        ]);
+    });
+
+    it("reports an IPv4-mapped CIDR overlapping an IPv4 one even where MetalLB's webhook misses it", async () => {
+        const specs = [addressPool("mapped", ["::ffff:10.0.0.0/120"]), addressPool("plain", ["10.0.0.5/32"])];
+        assert.deepStrictEqual(
+            (await stackViolations(metallbPoolsDoNotOverlap, specs)).map((violation) => violation.message),
+            [
+                `${pool("mapped")} address ::ffff:10.0.0.0/120 is read by MetalLB as 10.0.0.0/24, which overlaps ` +
+                    `${pool("plain")} address 10.0.0.5/32 (shared: 10.0.0.5/32): MetalLB's webhook misses this ` +
+                    "overlap (it compares the prefix length of an IPv4-mapped IPv6 CIDR with IPv4 ones), but MetalLB " +
+                    "hands out addresses by their IPv4 form, so one address could go to Services of both pools. Take " +
+                    "the shared addresses out of one pool: in mapped, replace ::ffff:10.0.0.0/120 with " +
+                    "10.0.0.0-10.0.0.4, 10.0.0.6-10.0.0.255.",
+            ],
+        );
+    });
+
+    it("shrinks the other pool when the larger entry is all its pool has", async () => {
+        const specs = [
+            addressPool("only", ["10.0.0.0/30"]),
+            addressPool("more", ["10.0.0.0-10.0.0.3", "10.0.0.8/30"]),
+        ];
+        assert.deepStrictEqual(
+            (await stackViolations(metallbPoolsDoNotOverlap, specs)).map((violation) => violation.message),
+            [
+                `${pool("more")} address 10.0.0.0-10.0.0.3 overlaps ${pool("only")} address 10.0.0.0/30 (shared: ` +
+                    "10.0.0.0/30): MetalLB's webhook rejects overlapping pools. Take the shared addresses out of one " +
+                    "pool: remove 10.0.0.0-10.0.0.3 from more.",
+            ],
+        );
+    });
+
+    it("drops the auto-assign pool of two that hold exactly the same addresses", async () => {
+        const specs = [
+            addressPool("general", ["10.0.0.5/32"]),
+            addressPool("reserved", ["10.0.0.5/32"], { autoAssign: false }),
+        ];
+        assert.deepStrictEqual(
+            (await stackViolations(metallbPoolsDoNotOverlap, specs)).map((violation) => violation.message),
+            [
+                `${pool("reserved")} address 10.0.0.5/32 overlaps ${pool("general")} address 10.0.0.5/32 (shared: ` +
+                    "10.0.0.5/32): MetalLB's webhook rejects overlapping pools. Both pools hold exactly these addresses " +
+                    "and nothing else: delete general, or give it other addresses.",
             ],
         );
     });

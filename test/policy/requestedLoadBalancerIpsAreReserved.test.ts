@@ -175,6 +175,24 @@ describe("requested-loadbalancer-ips-are-reserved", () => {
         );
     });
 
+    it("never suggests emptying a pool: one that holds only the address becomes the reservation", async () => {
+        const specs = [
+            addressPool("single", ["192.168.1.249/32"]),
+            addressPool("two", ["192.168.1.250/32", "192.168.1.251/32"]),
+            service("apps", "web", { annotations: { "metallb.io/loadBalancerIPs": "192.168.1.249" } }),
+            service("apps", "api", { annotations: { "metallb.io/loadBalancerIPs": "192.168.1.250" } }),
+        ];
+        assert.deepStrictEqual(
+            (await stackViolations(requestedLoadBalancerIpsAreReserved, specs)).map((violation) =>
+                violation.message.replace(/^.* Reserve it: /, ""),
+            ),
+            [
+                "single holds only 192.168.1.249, so set autoAssign: false on it.",
+                "remove 192.168.1.250/32 from two, and add a pool with addresses [192.168.1.250/32] and autoAssign: false.",
+            ],
+        );
+    });
+
     it("during preview, skips what is unknown: no 'in no pool' verdict while some pool's addresses are unknown", async () => {
         const specs = replaced(homelabStack(), {
             "ingress-pool": addressPool("ingress-pool", unknownString, { autoAssign: false }),

@@ -4,16 +4,16 @@ import {
     findAddressMentions,
     formatAddressRange,
     IpRange,
-    parseAddressRange,
     rangeIntersection,
     RangeIndex,
     subtractRange,
 } from "../../../stacks/network";
+import { readPoolEntry } from "../../../stacks/metallbAddresses";
 
 function range(text: string): IpRange {
-    const parsed = parseAddressRange(text);
-    assert.ok(parsed, `${text} should parse`);
-    return parsed;
+    const reading = readPoolEntry(text);
+    assert.ok(reading.accepted && reading.range, `${text} should parse`);
+    return reading.range;
 }
 
 function mentions(text: string): string[] {

@@ -96,19 +96,54 @@ describe("validateSettings", () => {
     });
 
     describe("metallb", () => {
-        it("rejects a malformed general range", () => {
-            assert.deepStrictEqual(
+        it("rejects a general range MetalLB would reject, with the reason the policy pack gives", () => {
+            const problemFor = (addresses: string) =>
                 problemsAfter((raw) => {
-                    raw.metallb.generalPool.addresses = "192.168.1.250-192.168.1.200";
-                }),
-                ['metallb.generalPool.addresses: "192.168.1.250-192.168.1.200" starts after it ends'],
-            );
-            assert.deepStrictEqual(
+                    raw.metallb.generalPool.addresses = addresses;
+                });
+            assert.deepStrictEqual(problemFor("192.168.1.250-192.168.1.200"), [
+                'metallb.generalPool.addresses: "192.168.1.250-192.168.1.200" is not an address range MetalLB reads: ' +
+                    "it starts at 192.168.1.250, after its end 192.168.1.200",
+            ]);
+            assert.deepStrictEqual(problemFor("192.168.1.200"), [
+                'metallb.generalPool.addresses: "192.168.1.200" is not an address range MetalLB reads: it is a single ' +
+                    "address; MetalLB takes CIDRs and start-end ranges only",
+            ]);
+            assert.deepStrictEqual(problemFor("192.168.1.192/26 "), [
+                'metallb.generalPool.addresses: "192.168.1.192/26 " is not an address range MetalLB reads: a CIDR must ' +
+                    "not have whitespace around it (MetalLB trims only the two ends of a start-end range)",
+            ]);
+        });
+
+        it("rejects a general range MetalLB reads otherwise than written: host bits, mixed families", () => {
+            const problemFor = (addresses: string) =>
                 problemsAfter((raw) => {
-                    raw.metallb.generalPool.addresses = "192.168.1.200";
-                }),
-                ['metallb.generalPool.addresses: "192.168.1.200" is neither a CIDR nor a start-end range'],
+                    raw.metallb.generalPool.addresses = addresses;
+                });
+            assert.deepStrictEqual(problemFor("192.168.1.249/26"), [
+                'metallb.generalPool.addresses: "192.168.1.249/26" is read by MetalLB as 192.168.1.192/26 (a CIDR ' +
+                    "names a whole block, so MetalLB clears the host bits of its address)",
+            ]);
+            assert.deepStrictEqual(problemFor("192.168.1.200-fd00::1"), [
+                'metallb.generalPool.addresses: "192.168.1.200-fd00::1" names no addresses for MetalLB: its ends are ' +
+                    "an IPv4 and an IPv6 address, and MetalLB accepts such a range but reads nothing from it",
+            ]);
+        });
+
+        it("accepts what MetalLB reads as written: spaces around a range's dash, a zero-padded prefix length", () => {
+            const settingsWith = (addresses: string) => {
+                const raw = readStackConfig("homelab") as Editable;
+                raw.metallb.generalPool.addresses = addresses;
+                return validateSettings(raw as RawSettings);
+            };
+            assert.deepStrictEqual(
+                settingsWith(" 192.168.1.200 - 192.168.1.250 ").pools.generalPool.addresses,
+                ["192.168.1.200-192.168.1.248", "192.168.1.250/32"],
             );
+            assert.deepStrictEqual(settingsWith("192.168.1.192/026").pools.generalPool.addresses, [
+                "192.168.1.192-192.168.1.248",
+                "192.168.1.250-192.168.1.255",
+            ]);
         });
 
         it("rejects a pool outside the LAN", () => {
