@@ -11,12 +11,24 @@ export class SettingsError extends Error {
     }
 }
 
+/**
+ * JSON with object keys in sorted order: the CLI hands object settings to the program with sorted
+ * keys, so this prints a value the same way whether it came from Pulumi or from a test.
+ */
+function keysSorted(value: unknown): string {
+    return JSON.stringify(value, (_key, item: unknown) =>
+        item !== null && typeof item === "object" && !Array.isArray(item)
+            ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+            : item,
+    );
+}
+
 export class Problems {
     readonly list: string[] = [];
 
     /** Records `path: "value" message`, e.g. `metallb.reservations[0].address: "300.1.1.1" is not an IP address`. */
     invalid(path: string, value: unknown, message: string): void {
-        this.list.push(`${path}: ${JSON.stringify(value)} ${message}`);
+        this.list.push(`${path}: ${keysSorted(value)} ${message}`);
     }
 
     /** Records a problem about a relation between settings rather than one value. */

@@ -192,7 +192,7 @@ export const malformedSettings: MalformedSetting[] = [
             raw.argo.executorResource = raw.argo.executorResources;
         },
         problem:
-            'argo.executorResource: {"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}} is not a setting here; did you mean "executorResources"?',
+            'argo.executorResource: {"limits":{"cpu":"500m","memory":"256Mi"},"requests":{"cpu":"100m","memory":"128Mi"}} is not a setting here; did you mean "executorResources"?',
     },
     // namespaces
     {

@@ -93,6 +93,15 @@ export class PulumiWorkspace {
         fs.writeFileSync(this.stackFilePath, yaml.dump(file));
     }
 
+    /** Replaces all of the project's settings in this workspace's stack file (keys absent are dropped). */
+    replaceSettings(project: string, settings: Record<string, unknown>): void {
+        const file = yaml.load(fs.readFileSync(this.stackFilePath, "utf8")) as StackFile;
+        const others = Object.entries(file.config ?? {}).filter(([key]) => !key.startsWith(`${project}:`));
+        file.config = Object.fromEntries(others);
+        fs.writeFileSync(this.stackFilePath, yaml.dump(file));
+        this.setSettings(project, settings);
+    }
+
     /** Reads one top-level setting from this workspace's stack file, deep-copied. */
     getSetting<T>(project: string, key: string): T {
         const file = yaml.load(fs.readFileSync(this.stackFilePath, "utf8")) as StackFile;
