@@ -7,7 +7,7 @@
 // unknown into the `unknownValue` marker, so a check can skip exactly what it cannot know and still
 // decide everything else.
 
-import { UnknownValueError } from "@pulumi/policy";
+import { Secret } from "@pulumi/policy";
 
 /** Stands for a value the engine does not know yet (during preview). */
 export const unknownValue: unique symbol = Symbol("unknown during preview");
@@ -37,46 +37,118 @@ export interface PlainRecord {
     [key: string]: PlainValue;
 }
 
-function readProperty(container: object, key: string): PlainValue | undefined {
-    try {
-        return toPlain((container as Record<string, unknown>)[key]);
-    } catch (error) {
-        if (error instanceof UnknownValueError) {
-            return unknownValue;
+/**
+ * The engine's proxies answer this key with the object they wrap (`@pulumi/policy`'s own
+ * serializer reads it the same way); both `unknownCheckingProxy` and the secrets proxy do.
+ */
+const proxyTarget = "__getSpecialProxyTarget";
+
+/** The object under the engine's proxies (nested ones included), or the value itself. */
+function unwrapped(value: unknown): unknown {
+    let current = value;
+    for (;;) {
+        const target =
+            typeof current === "object" && current !== null
+                ? (current as Record<string, unknown>)[proxyTarget]
+                : undefined;
+        if (target === undefined || target === current) {
+            return current;
         }
-        throw error;
+        current = target;
     }
 }
 
+function isPlainObject(value: object): boolean {
+    return Object.getPrototypeOf(value) === Object.prototype;
+}
+
 /**
- * A deep plain copy of a (proxied) value with unknowns replaced by `unknownValue`. Assets,
- * archives and other class instances carry nothing a policy here reads and become undefined.
+ * True when `value` is already what toPlain would return: plain data with no unknown sentinel,
+ * secret, class instance, function or undefined anywhere in it. Reads without allocating.
  */
-export function toPlain(value: unknown): PlainValue | undefined {
+function isAlreadyPlain(value: unknown): boolean {
+    switch (typeof value) {
+        case "string":
+            return !isUnknownSentinel(value);
+        case "number":
+        case "boolean":
+            return true;
+        case "object":
+            if (value === null) {
+                return true;
+            }
+            if (Array.isArray(value)) {
+                for (let index = 0; index < value.length; index++) {
+                    if (!isAlreadyPlain(value[index])) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            if (!isPlainObject(value)) {
+                return false;
+            }
+            for (const key in value) {
+                if (!isAlreadyPlain((value as Record<string, unknown>)[key])) {
+                    return false;
+                }
+            }
+            return true;
+        default:
+            return false;
+    }
+}
+
+/** A copy of raw (unproxied) data, as toPlain describes; secrets read as their values. */
+function copyPlain(value: unknown): PlainValue | undefined {
     if (typeof value === "string") {
         return isUnknownSentinel(value) ? unknownValue : value;
     }
     if (value === null || typeof value === "boolean" || typeof value === "number") {
         return value;
     }
+    if (typeof value !== "object") {
+        return undefined;
+    }
+    if (value instanceof Secret) {
+        return copyPlain(unwrapped(value.value));
+    }
+    const target = unwrapped(value);
+    if (target !== value) {
+        return copyPlain(target);
+    }
     if (Array.isArray(value)) {
         const items: PlainValue[] = [];
         for (let index = 0; index < value.length; index++) {
-            items.push(readProperty(value, String(index)) ?? null);
+            items.push(copyPlain(value[index]) ?? null);
         }
         return items;
     }
-    if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-        const record: PlainRecord = {};
-        for (const key of Object.keys(value)) {
-            const item = readProperty(value, key);
-            if (item !== undefined) {
-                record[key] = item;
-            }
-        }
-        return record;
+    if (!isPlainObject(value)) {
+        return undefined;
     }
-    return undefined;
+    const record: PlainRecord = {};
+    for (const key of Object.keys(value)) {
+        const item = copyPlain((value as Record<string, unknown>)[key]);
+        if (item !== undefined) {
+            record[key] = item;
+        }
+    }
+    return record;
+}
+
+/**
+ * A deep plain view of a (proxied) value with unknowns replaced by `unknownValue`. Assets,
+ * archives and other class instances carry nothing a policy here reads and become undefined.
+ *
+ * The engine's proxies are taken off first, so reading costs no proxy per property. When the
+ * data under them is already plain (the usual case: no unknowns), it is returned as it is rather
+ * than copied: a pack reading 100k resources then holds them once, not twice. Callers never mutate
+ * what they read.
+ */
+export function toPlain(value: unknown): PlainValue | undefined {
+    const target = unwrapped(value);
+    return isAlreadyPlain(target) ? (target as PlainValue) : copyPlain(target);
 }
 
 export function isUnknown(value: unknown): value is UnknownValue {

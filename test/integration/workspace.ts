@@ -139,6 +139,27 @@ export class PulumiWorkspace {
         return JSON.parse(result.stdout).deployment?.pending_operations ?? [];
     }
 
+    /** The stack's state file in this workspace's file backend. */
+    stateFilePath(project: string): string {
+        return path.join(
+            path.dirname(this.directory),
+            "state",
+            ".pulumi",
+            "stacks",
+            project,
+            `${this.stack}.json`,
+        );
+    }
+
+    /**
+     * Puts back the copy of the stack's state file that the file backend keeps beside it
+     * (`<stack>.json.bak`), as the README says to do when a killed update cut the state file short.
+     */
+    restoreStateBackup(project: string): void {
+        const stateFile = this.stateFilePath(project);
+        fs.copyFileSync(`${stateFile}.bak`, stateFile);
+    }
+
     /** Like pulumi(), but throws with the CLI's output when it fails. */
     async pulumiOrFail(args: string[]): Promise<CommandResult> {
         const result = await this.pulumi(args);

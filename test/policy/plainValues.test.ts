@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { unknownCheckingProxy } from "../../policy/node_modules/@pulumi/policy";
+import { Secret, unknownCheckingProxy } from "../../policy/node_modules/@pulumi/policy";
+import { secretsPreservingProxy } from "../../policy/node_modules/@pulumi/policy/secret";
 import * as proxyModule from "../../policy/node_modules/@pulumi/policy/proxy";
 import { isUnknownSentinel, toPlain, unknownValue } from "../../policy/policies/plainValues";
 import { unknownArray, unknownString } from "./harness";
@@ -41,5 +42,42 @@ describe("plain values: reading properties the way the engine hands them over", 
             b: true,
             z: null,
         });
+    });
+
+    it("reads the data under the engine's proxies, secrets as their values", () => {
+        const props = unknownCheckingProxy(
+            secretsPreservingProxy({
+                metadata: { name: "db", annotations: { token: new Secret("s3cret") } },
+                data: new Secret({ url: "http://mlflow", port: unknownString }),
+            }),
+        );
+        assert.deepStrictEqual(toPlain(props), {
+            metadata: { name: "db", annotations: { token: "s3cret" } },
+            data: { url: "http://mlflow", port: unknownValue },
+        });
+    });
+
+    it("returns data that is already plain as it is, without a copy, and copies the rest", () => {
+        const plain = { metadata: { name: "pool" }, spec: { addresses: ["10.0.0.0/24"], autoAssign: false } };
+        assert.strictEqual(toPlain(unknownCheckingProxy(plain)), plain);
+        const withUnknown = { spec: { addresses: [unknownString] } };
+        const read = toPlain(unknownCheckingProxy(withUnknown));
+        assert.notStrictEqual(read, withUnknown);
+        assert.deepStrictEqual(
+            withUnknown,
+            { spec: { addresses: [unknownString] } },
+            "the input was changed",
+        );
+    });
+
+    it("drops undefined, functions and class instances at any depth, and keeps array slots as null", () => {
+        class Asset {}
+        assert.deepStrictEqual(
+            toPlain({
+                a: { b: undefined, c: () => 1, d: [new Asset(), undefined, "x"] },
+                e: Object.create(null),
+            }),
+            { a: { d: [null, null, "x"] } },
+        );
     });
 });
