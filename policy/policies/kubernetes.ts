@@ -31,17 +31,28 @@ export interface ResourceType {
     kind: string;
 }
 
-const resourceTypeCache = new Map<string, ResourceType | undefined>();
+/** A parsed resource type, with its kind key made once (policies look it up per resource). */
+interface ParsedType extends ResourceType {
+    key: string;
+}
 
-/** Splits `kubernetes:<group>/<version>:<Kind>`; undefined for anything else (providers, components). */
-export function parseResourceType(type: string): ResourceType | undefined {
+const resourceTypeCache = new Map<string, ParsedType | undefined>();
+
+function parsedType(type: string): ParsedType | undefined {
     let parsed = resourceTypeCache.get(type);
     if (parsed === undefined && !resourceTypeCache.has(type)) {
         const match = /^kubernetes:([^/:]+)\/([^/:]+):([A-Za-z0-9]+)$/.exec(type);
-        parsed = match ? { group: match[1], version: match[2], kind: match[3] } : undefined;
+        parsed = match
+            ? { group: match[1], version: match[2], kind: match[3], key: kindKey(match[1], match[3]) }
+            : undefined;
         resourceTypeCache.set(type, parsed);
     }
     return parsed;
+}
+
+/** Splits `kubernetes:<group>/<version>:<Kind>`; undefined for anything else (providers, components). */
+export function parseResourceType(type: string): ResourceType | undefined {
+    return parsedType(type);
 }
 
 /** `group/Kind`, the key the policies select resources by (any version). */
@@ -50,8 +61,7 @@ export function kindKey(group: string, kind: string): string {
 }
 
 export function kindKeyOf(type: string): string | undefined {
-    const parsed = parseResourceType(type);
-    return parsed ? kindKey(parsed.group, parsed.kind) : undefined;
+    return parsedType(type)?.key;
 }
 
 export const kinds = {
