@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sm), node $(node --version), $(date -u +%Y-%m-%d)"
+echo "load average before the run: $(cut -d" " -f1-3 /proc/loadavg) (other work on the machine inflates every figure)"
 # The pack's bench runs compiled, as the pack ships (no ts-node in the measured processes).
 node -e '
   const path = require("path");

@@ -123,6 +123,7 @@ async function main(): Promise<void> {
         const runs = {
             trivial: [] as number[],
             plain: [] as number[],
+            withoutRefresh: [] as number[],
             typescriptProgram: [] as number[],
             compiled: [] as number[],
             typescript: [] as number[],
@@ -130,6 +131,11 @@ async function main(): Promise<void> {
         for (let run = 0; run < previewRuns; run++) {
             runs.trivial.push(await timed("trivial preview", () => trivial.preview(["--expect-no-changes"])));
             runs.plain.push(await timed("stack preview", () => stack.preview(["--expect-no-changes"])));
+            runs.withoutRefresh.push(
+                await timed("stack preview without refresh", () =>
+                    stack.preview(["--expect-no-changes", "--refresh=false"]),
+                ),
+            );
             useProgram(stack, "typescript");
             runs.typescriptProgram.push(
                 await timed("stack preview, program from TypeScript", () =>
@@ -156,6 +162,9 @@ async function main(): Promise<void> {
         }
         console.log(`engine: no-op pulumi preview, trivial one-ConfigMap program: ${seconds(runs.trivial)}`);
         console.log(`engine: no-op pulumi preview, local stack: ${seconds(runs.plain)}`);
+        console.log(
+            `engine: no-op pulumi preview --refresh=false, local stack (what Pulumi.yaml's refresh: always costs): ${seconds(runs.withoutRefresh)}`,
+        );
         console.log(
             `engine: no-op pulumi preview, local stack, program loaded from TypeScript (before): ${seconds(runs.typescriptProgram)}`,
         );
