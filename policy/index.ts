@@ -4,7 +4,7 @@
 // every way the three debts of the technical-debt write-up could come back.
 
 import { PolicyPack } from "@pulumi/policy";
-import { policies } from "./policies";
+import { policies } from "./allPolicies";
 
 new PolicyPack("homelab-platform", {
     description:

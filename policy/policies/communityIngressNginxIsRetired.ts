@@ -1,8 +1,8 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { readHelmInstalls } from "./helmCharts";
-import { describe, kindKeyOf, kinds, readObject } from "./kubernetes";
-import { isUnknown, stringAt } from "./plainValues";
-import { podContainers, podSpecOf, workloadKinds } from "./workloads";
+import { readHelmInstalls } from "../support/helmCharts";
+import { describe, kindKeyOf, kinds, readObject } from "../support/kubernetes";
+import { isUnknown, stringAt } from "../support/plainValues";
+import { podContainers, podSpecOf, workloadKinds } from "../support/workloads";
 
 const retiredImages = ["registry.k8s.io/ingress-nginx/controller", "k8s.gcr.io/ingress-nginx/controller"];
 const retirement =

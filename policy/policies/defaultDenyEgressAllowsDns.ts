@@ -1,6 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { parseCidr, rangeCovers, rangesOverlap } from "../../stacks/network";
-import { groupBy } from "./grouping";
+import { parseCidr } from "../../lib/addresses/ip";
+import { rangeCovers, rangesOverlap } from "../../lib/addresses/ranges";
+import { groupBy } from "../support/grouping";
 import {
     collectObjects,
     describe,
@@ -11,7 +12,7 @@ import {
     readSelector,
     selectorMatches,
     selectsEverything,
-} from "./kubernetes";
+} from "../support/kubernetes";
 import {
     arrayAt,
     containsUnknown,
@@ -21,8 +22,8 @@ import {
     PlainValue,
     recordAt,
     stringAt,
-} from "./plainValues";
-import { CidrSetting, configSchemaOf, readPackConfig } from "./policyConfig";
+} from "../support/plainValues";
+import { CidrSetting, configSchemaOf, readPackConfig } from "../support/policyConfig";
 
 const name = "default-deny-egress-allows-dns";
 const configKeys = ["podCidrs"] as const;

@@ -1,7 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { findAddressReferences, formatMentionAddress, withHost } from "./addressReferences";
-import { describe } from "./kubernetes";
-import { configSchemaOf, readPackConfig } from "./policyConfig";
+import { findAddressReferences, formatMentionAddress, withHost } from "../support/addressReferences";
+import { describe } from "../support/kubernetes";
+import { configSchemaOf, readPackConfig } from "../support/policyConfig";
 
 const name = "in-cluster-clients-use-service-dns";
 const configKeys = ["exemptNamespaces", "clusterDomain"] as const;

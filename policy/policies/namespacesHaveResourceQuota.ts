@@ -1,8 +1,8 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { collectObjects, describe, KubernetesObject, kinds, objectsOf } from "./kubernetes";
-import { isUnknown } from "./plainValues";
-import { configSchemaOf, readPackConfig } from "./policyConfig";
-import { workflowKinds, workloadKinds } from "./workloads";
+import { collectObjects, describe, KubernetesObject, kinds, objectsOf } from "../support/kubernetes";
+import { isUnknown } from "../support/plainValues";
+import { configSchemaOf, readPackConfig } from "../support/policyConfig";
+import { workflowKinds, workloadKinds } from "../support/workloads";
 
 const name = "namespaces-have-resource-quota";
 const configKeys = ["exemptNamespaces", "quotaNamespaces", "requireQuotaForWorkloadNamespaces"] as const;

@@ -1,8 +1,9 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { formatAddressRange, formatIp, IpRange, subtractRange } from "../../stacks/network";
-import { readAddressPlan } from "./addressPlan";
-import { formatRanges, otherReadableEntries } from "./metallb";
-import { isUnknown } from "./plainValues";
+import { formatIp, IpRange } from "../../lib/addresses/ip";
+import { formatAddressRange, subtractRange } from "../../lib/addresses/ranges";
+import { readAddressPlan } from "../support/addressPlan";
+import { formatRanges, otherReadableEntries } from "../support/metallb";
+import { isUnknown } from "../support/plainValues";
 
 /**
  * requested-loadbalancer-ips-are-reserved (mandatory, severity high)

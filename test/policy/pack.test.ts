@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { policies } from "../../policy/policies";
-import { configKeys, readPackConfig } from "../../policy/policies/policyConfig";
+import { policies } from "../../policy/allPolicies";
+import { configKeys, readPackConfig } from "../../policy/support/policyConfig";
 import { homelabPolicyConfig, packDirectory, packViolations } from "./packRun";
 import { homelabStack } from "./resources";
 

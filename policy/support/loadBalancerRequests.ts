@@ -4,7 +4,7 @@
 // the keys) when the engine does not show the Service the chart renders: always for a v3 Release,
 // and for a v4 Chart whose values arrive without rendered objects (see helmCharts.ts).
 
-import { IpAddress, parseIp } from "../../stacks/network";
+import { IpAddress, parseIp } from "../../lib/addresses/ip";
 import { HelmInstall, readHelmInstalls } from "./helmCharts";
 import {
     describe,

@@ -7,9 +7,9 @@
 // net.ParseIP (net/netip.ParseAddr underneath, zones refused), strings.TrimSpace, and
 // github.com/mikioh/ipaddr.Summarize. test/policy/metallbParity.data.ts holds MetalLB's own
 // verdicts on its test cases and on probes, and the tests compare this module with them.
-// This module has no Pulumi import on purpose.
 
-import { formatAddressRange, formatIp, IpAddress, IpFamily, IpRange } from "./network";
+import { familyBits, formatIp, IpAddress, IpFamily, IpRange } from "../addresses/ip";
+import { formatAddressRange } from "../addresses/ranges";
 
 /**
  * One CIDR as MetalLB holds it (a *net.IPNet): the addresses, by family as Go's To4 sees them (an
@@ -51,7 +51,6 @@ export interface RejectedEntry {
 
 export type PoolEntryReading = AcceptedEntry | RejectedEntry;
 
-const bitsOf: Record<IpFamily, number> = { 4: 32, 6: 128 };
 const ipv4MappedPrefix = 0xffffn;
 
 // unicode.IsSpace, which strings.TrimSpace uses: not the same set as JavaScript's trim (Go trims
@@ -299,7 +298,7 @@ function goIpString(address: ParsedAddress): string {
 
 /** The CIDR blocks that cover a range exactly, largest first where aligned (ipaddr.Summarize). */
 function summarize(range: IpRange): MetallbBlock[] {
-    const bits = bitsOf[range.family];
+    const bits = familyBits[range.family];
     const blocks: MetallbBlock[] = [];
     let start = range.first;
     for (;;) {
@@ -359,7 +358,7 @@ function readCidr(text: string): PoolEntryReading {
     }
     // net's dtoi: leading zeros are fine (`/024` is /24); anything past 128 is refused.
     const significant = prefixText.replace(/^0+(?=.)/, "");
-    const width = bitsOf[parsed.address.written];
+    const width = familyBits[parsed.address.written];
     const prefixLength = significant.length > 3 ? Infinity : Number(significant);
     if (prefixLength > width) {
         const what =
@@ -497,7 +496,7 @@ function suggestSpelling(text: string): string | undefined {
     if (!candidate.includes("-") && !candidate.includes("/")) {
         const single = parseAddress(candidate);
         if ("address" in single) {
-            candidate = `${candidate}/${bitsOf[single.address.written]}`;
+            candidate = `${candidate}/${familyBits[single.address.written]}`;
         }
     }
     if (candidate.includes("-")) {
@@ -571,56 +570,4 @@ export function metallbBlocksOverlap(a: MetallbBlock, b: MetallbBlock): boolean 
 /** Whether MetalLB's webhook sees two accepted entries as overlapping. */
 export function metallbEntriesOverlap(a: AcceptedEntry, b: AcceptedEntry): boolean {
     return a.blocks.some((blockA) => b.blocks.some((blockB) => metallbBlocksOverlap(blockA, blockB)));
-}
-
-/** How net.IPNet's String() prints a block (an IPv4-mapped one as IPv4). */
-export function formatBlock(block: MetallbBlock): string {
-    return formatAddressRange(block);
-}
-
-export interface MetallbPoolDefinition {
-    name: string;
-    addresses: readonly string[];
-}
-
-/**
- * The error MetalLB's webhook answers for this list of pools (poolsFor and addressPoolFromCR, in
- * the list's order), or undefined when it accepts them. All pairs are compared, as MetalLB does:
- * this is its rule book for tests and small lists, not an index.
- */
-export function metallbPoolsError(pools: readonly MetallbPoolDefinition[]): string | undefined {
-    const defined = new Set<string>();
-    const allBlocks: MetallbBlock[] = [];
-    for (const pool of pools) {
-        const prefix = `parsing address pool ${pool.name}: `;
-        if (pool.name === "") {
-            return `${prefix}missing pool name`;
-        }
-        if (pool.addresses.length === 0) {
-            return `${prefix}pool has no prefixes defined`;
-        }
-        const blocks: MetallbBlock[] = [];
-        for (const text of pool.addresses) {
-            const reading = readPoolEntry(text);
-            if (!reading.accepted) {
-                return `${prefix}invalid CIDR ${goQuote(text)} in pool ${goQuote(pool.name)}: ${reading.metallbError}`;
-            }
-            blocks.push(...reading.blocks);
-        }
-        if (defined.has(pool.name)) {
-            return `duplicate definition of pool ${goQuote(pool.name)}`;
-        }
-        for (const block of blocks) {
-            const other = allBlocks.find((candidate) => metallbBlocksOverlap(block, candidate));
-            if (other) {
-                return (
-                    `CIDR ${goQuote(formatBlock(block))} in pool ${goQuote(pool.name)} overlaps with already defined ` +
-                    `CIDR ${goQuote(formatBlock(other))}`
-                );
-            }
-            allBlocks.push(block);
-        }
-        defined.add(pool.name);
-    }
-    return undefined;
 }

@@ -2,7 +2,7 @@
 // request addresses, and what MetalLB already assigned. Built once per stack validation; every
 // lookup afterwards goes through a Map or a RangeIndex.
 
-import { RangeIndex } from "../../stacks/network";
+import { RangeIndex } from "../../lib/addresses/rangeIndex";
 import { readHelmInstalls } from "./helmCharts";
 import { collectObjects, EngineResource, KubernetesObject, kinds, objectsOf } from "./kubernetes";
 import {

@@ -1,7 +1,9 @@
 // MetalLB's address pools and advertisements (metallb.io/v1beta1), read from the stack.
 
-import { formatAddressRange, IpRange, LabelledRange, RangeIndex } from "../../stacks/network";
-import { AcceptedEntry, PoolEntryReading, readPoolEntry } from "../../stacks/metallbAddresses";
+import { IpRange } from "../../lib/addresses/ip";
+import { LabelledRange, RangeIndex } from "../../lib/addresses/rangeIndex";
+import { formatAddressRange } from "../../lib/addresses/ranges";
+import { AcceptedEntry, PoolEntryReading, readPoolEntry } from "../../lib/metallb/poolEntry";
 import { describe, KubernetesObject, LabelSelector, readSelector } from "./kubernetes";
 import { arrayAt, isRecord, isUnknown, PlainValue, recordAt, UnknownValue } from "./plainValues";
 

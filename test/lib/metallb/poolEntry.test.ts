@@ -6,17 +6,16 @@ import * as assert from "assert";
 import {
     AcceptedEntry,
     describeEntryProblem,
-    formatBlock,
     goQuote,
     goTrimSpace,
     MetallbBlock,
     metallbBlocksOverlap,
-    metallbPoolsError,
     PoolEntryReading,
     readPoolEntry,
     RejectedEntry,
-} from "../../../stacks/metallbAddresses";
-import { formatAddressRange } from "../../../stacks/network";
+} from "../../../lib/metallb/poolEntry";
+import { formatAddressRange } from "../../../lib/addresses/ranges";
+import { formatBlock, metallbPoolsError } from "../../harness/metallbWebhook";
 
 function accepted(text: string): AcceptedEntry {
     const reading = readPoolEntry(text);
@@ -38,7 +37,7 @@ function reads(reading: PoolEntryReading): string {
     return formatAddressRange(reading.range);
 }
 
-describe("metallbAddresses: reading pool entries as MetalLB 0.15.2 does", () => {
+describe("lib/metallb/poolEntry: reading pool entries as MetalLB 0.15.2 does", () => {
     describe("CIDRs (net.ParseCIDR)", () => {
         it("clears host bits and says so: 192.168.1.249/29 is 192.168.1.248/29", () => {
             const reading = accepted("192.168.1.249/29");
@@ -264,7 +263,7 @@ describe("metallbAddresses: reading pool entries as MetalLB 0.15.2 does", () => 
     });
 });
 
-describe("metallbAddresses: MetalLB's overlap check and pool rules", () => {
+describe("lib/metallb/poolEntry: MetalLB's overlap check and pool rules", () => {
     const block = (text: string): MetallbBlock => accepted(text).blocks[0];
 
     it("finds overlaps by containment of CIDRs, as cidrsOverlap does", () => {

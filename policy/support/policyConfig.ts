@@ -6,7 +6,7 @@
 
 import { PolicyConfigSchema } from "@pulumi/policy";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { Cidr, parseCidr } from "../../stacks/network";
+import { Cidr, parseCidr } from "../../lib/addresses/ip";
 
 const namespaceName: PolicyConfigJSONSchema = {
     type: "string",

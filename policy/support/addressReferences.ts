@@ -2,7 +2,9 @@
 // are LoadBalancer addresses: requested by a Service (or chart values), already assigned to one, or
 // inside a MetalLB pool.
 
-import { AddressMention, findAddressMentions, formatIp } from "../../stacks/network";
+import { formatIp } from "../../lib/addresses/ip";
+import { AddressMention, findAddressMentions } from "../../lib/addresses/mentions";
+import { serviceHostname } from "../../lib/kubernetes/serviceDns";
 import { AddressPlan, readAddressPlan } from "./addressPlan";
 import { collectObjects, describe, EngineResource, kinds, objectsOf } from "./kubernetes";
 import { addressKey } from "./loadBalancerRequests";
@@ -38,7 +40,7 @@ export function addressOwners(plan: AddressPlan, clusterDomain: string): Map<str
             if (!owners.has(key)) {
                 owners.set(key, {
                     description: request.description,
-                    dnsName: `${name}.${namespace}.svc.${clusterDomain}`,
+                    dnsName: serviceHostname(name, namespace, clusterDomain),
                 });
             }
         }
@@ -48,7 +50,7 @@ export function addressOwners(plan: AddressPlan, clusterDomain: string): Map<str
         if (!owners.has(key) && !isUnknown(service.name) && !isUnknown(service.namespace)) {
             owners.set(key, {
                 description: describe(service),
-                dnsName: `${service.name}.${service.namespace}.svc.${clusterDomain}`,
+                dnsName: serviceHostname(service.name, service.namespace, clusterDomain),
             });
         }
     }

@@ -1,7 +1,7 @@
 // Kubernetes resource quantities (`500m`, `256Mi`, `1.5`, `2e3`) as exact integers.
 //
 // A quantity is held as a bigint count of nano-units, so `100m + 200m === 300m` holds exactly and
-// cpu and memory compare without floating-point error. No Pulumi import: the policy pack uses it too.
+// cpu and memory compare without floating-point error.
 
 const nano = 1_000_000_000n;
 
@@ -59,19 +59,6 @@ export function parseQuantity(input: string | number): bigint | undefined {
     numerator *= suffixes[suffix ?? ""];
     const value = (numerator + denominator - 1n) / denominator;
     return sign === "-" ? -value : value;
-}
-
-export function isQuantity(input: unknown): input is string | number {
-    return (typeof input === "string" || typeof input === "number") && parseQuantity(input) !== undefined;
-}
-
-/** Parses a quantity known to be valid (validated earlier); throws with the text otherwise. */
-export function quantity(input: string | number): bigint {
-    const value = parseQuantity(input);
-    if (value === undefined) {
-        throw new Error(`"${input}" is not a Kubernetes quantity`);
-    }
-    return value;
 }
 
 /** Formats nano-units back into a readable quantity: milli-units for fractions, binary suffixes for bytes. */

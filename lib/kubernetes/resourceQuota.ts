@@ -1,7 +1,7 @@
 // What the API server accepts in a ResourceQuota's `spec.hard`, following kubernetes v1.34
 // pkg/apis/core/validation/validation.go (ValidateResourceQuotaResourceName,
 // ValidateResourceQuantityValue) and pkg/apis/core/helper/helpers.go (the standard and integer
-// resource sets). No Pulumi import: the settings validation uses it before anything is applied.
+// resource sets).
 
 import { parseQuantity } from "./quantity";
 
