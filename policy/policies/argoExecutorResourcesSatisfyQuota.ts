@@ -8,7 +8,7 @@ import { ContainerResources } from "../../lib/kubernetes/resources";
 import { ControllerConfig, readControllerConfigMap, readControllerValues } from "../support/argoController";
 import { groupBy } from "../support/grouping";
 import { readHelmInstalls } from "../support/helmCharts";
-import { collectObjects, kinds, objectsOf } from "../support/kubernetes";
+import { collectObjects, describe, kinds, objectsOf } from "../support/kubernetes";
 import { isUnknown } from "../support/plainValues";
 import { configSchemaOf, readPackConfig } from "../support/policyConfig";
 import { LimitRange, Quota, readLimitRanges, readQuotas } from "../support/quotas";
@@ -217,11 +217,13 @@ export const argoExecutorResourcesSatisfyQuota: StackValidationPolicy = {
                     namespaceLimitRanges,
                 )) {
                     const resource = containerQuotaKeys[key].resource;
+                    const namespace = quota.namespace as string;
                     reportViolation(
-                        `${controller.description}: one workflow pod (init and wait from the executor, main from mainContainer, ` +
-                            `with the LimitRange defaults of ${quota.namespace as string}) needs ${key} ${formatQuantity(needed, resource)}, ` +
-                            `more than ${quota.description} allows (${hard}): quota admission rejects every workflow pod there. ` +
-                            "Lower the executor's or main container's resources, or raise the quota.",
+                        `${describe(controller.owner)} makes one workflow pod (init and wait from its executor settings, ` +
+                            `main from its mainContainer settings, filled in by the LimitRanges of ${namespace}) need ${key} ` +
+                            `${formatQuantity(needed, resource)}, more than ${quota.description} allows (${hard}): quota ` +
+                            `admission rejects every workflow pod in ${namespace}. Lower the executor's or the main ` +
+                            "container's resources, or raise the quota.",
                         urn,
                     );
                 }
