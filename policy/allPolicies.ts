@@ -1,4 +1,4 @@
-// Every policy of the pack, grouped by the debt it keeps from coming back.
+// Every policy of the pack, grouped by what it keeps from going wrong.
 
 import { Policies } from "@pulumi/policy";
 import { argoExecutorResourcesSatisfyQuota } from "./policies/argoExecutorResourcesSatisfyQuota";
@@ -21,8 +21,8 @@ import { pinnedPoolContainsRequestedIp } from "./policies/pinnedPoolContainsRequ
 import { requestedLoadBalancerIpsAreReserved } from "./policies/requestedLoadBalancerIpsAreReserved";
 import { requestedLoadBalancerIpsAreUnique } from "./policies/requestedLoadBalancerIpsAreUnique";
 
-/** MetalLB address conflicts: the ingress IP left inside the auto-assign pool, and pools MetalLB reads otherwise. */
-export const addressPolicies: Policies = [
+/** MetalLB address conflicts: requested addresses left in auto-assign pools, and pools MetalLB reads otherwise. */
+const addressPolicies: Policies = [
     metallbPoolAddressesAreValid,
     metallbPoolAddressesReadAsWritten,
     metallbPoolsDoNotOverlap,
@@ -33,24 +33,24 @@ export const addressPolicies: Policies = [
     metallbPoolsAreAdvertised,
 ];
 
-/** Quota regressions: the deleted seldon-system-quota and Argo's undeclared init/wait resources. */
-export const quotaPolicies: Policies = [
+/** Quotas: namespaces without one, and containers (Argo's init and wait among them) that quota admission refuses. */
+const quotaPolicies: Policies = [
     namespacesHaveResourceQuota,
     limitRangeDefaultsCoverQuota,
     argoExecutorResourcesSatisfyQuota,
     limitRangeValuesAreOrdered,
 ];
 
-/** DNS workaround regressions: LoadBalancer IPs instead of cluster DNS names. */
-export const dnsPolicies: Policies = [
+/** Cluster DNS: LoadBalancer IPs used instead of service names, and what makes lookups fail. */
+const dnsPolicies: Policies = [
     inClusterClientsUseServiceDns,
     noRawPrivateIpUrls,
     defaultDenyEgressAllowsDns,
     clusterCidrsAvoidLanAndPools,
 ];
 
-/** Hygiene: deprecated and retired pieces that keep the debts around. */
-export const hygienePolicies: Policies = [
+/** Hygiene: deprecated and retired pieces. */
+const hygienePolicies: Policies = [
     communityIngressNginxIsRetired,
     loadBalancerIpFieldIsDeprecated,
     metallbAnnotationsUseCurrentPrefix,

@@ -14,8 +14,8 @@ const retirement =
  * community-ingress-nginx-is-retired (advisory, severity medium)
  *
  * The community `ingress-nginx` chart and controller image get no more releases. Advisory: existing
- * Ingresses keep working on the final release while they are moved over, but the debt stays visible
- * on every preview.
+ * Ingresses keep working on the final release while they are moved over, and the retirement stays
+ * visible on every preview.
  */
 export const communityIngressNginxIsRetired: ResourceValidationPolicy = {
     name: "community-ingress-nginx-is-retired",

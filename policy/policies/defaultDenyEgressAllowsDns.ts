@@ -112,8 +112,8 @@ function isDefaultDenyEgress(policy: EgressPolicy): boolean {
  * default-deny-egress-allows-dns (mandatory, severity high)
  *
  * A default-deny egress NetworkPolicy without a DNS exception makes every lookup time out:
- * "Temporary failure in name resolution", the seed's DNS failure, which pushed workflows onto
- * LoadBalancer IPs. A namespace with a policy that selects all pods, lists Egress in policyTypes
+ * "Temporary failure in name resolution", which tempts teams to point clients at LoadBalancer
+ * IPs instead of service names. A namespace with a policy that selects all pods, lists Egress in policyTypes
  * and has no egress rules needs a policy selecting all pods that allows 53/UDP to kube-dns in
  * kube-system (or to everything).
  */

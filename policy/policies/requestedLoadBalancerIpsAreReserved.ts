@@ -10,7 +10,7 @@ import { isUnknown } from "../support/plainValues";
  *
  * MetalLB honours a requested address whatever the pool's `autoAssign`, so an address a Service
  * (or an ingress chart's values) asks for but that sits in an auto-assign pool can be handed to any
- * other LoadBalancer Service first: the seed's ingress IP 192.168.1.249 inside 200-250. An address
+ * other LoadBalancer Service first (an ingress address inside the general pool, say). An address
  * in no pool at all is never assigned. Requested addresses belong in a pool with `autoAssign: false`.
  */
 export const requestedLoadBalancerIpsAreReserved: StackValidationPolicy = {
