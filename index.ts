@@ -1,4 +1,5 @@
-// The homelab MLOps platform: composes the components from the stack's validated settings.
+// The homelab MLOps platform: composes the components from the stack's validated settings,
+// handing each one the parts it uses.
 
 import * as pulumi from "@pulumi/pulumi";
 import { ArgoWorkflows } from "./components/argo";
@@ -6,15 +7,22 @@ import { IngressController } from "./components/ingress";
 import { Metallb } from "./components/metallb";
 import { NamespaceGovernance } from "./components/namespaceGovernance";
 import { ServiceDiscovery } from "./components/serviceDiscovery";
+import { planPools } from "./lib/metallb/poolLayout";
 import { addressMapTitle, addressPlanOf, mapAddresses, renderAddressMap } from "./stacks/addressMap";
 import { loadStackSettingsOrStop } from "./stacks/config";
 
 // Stops the run with every bad setting listed, before any resource is declared.
 const settings = loadStackSettingsOrStop();
 
+// The general pool split around every reservation, and a pool for each reserved address.
+const pools = planPools(settings.metallb);
+
 const metallb = new Metallb("metallb", {
-    metallb: settings.metallb,
-    pools: settings.pools,
+    namespace: settings.metallb.namespace,
+    releaseName: settings.metallb.releaseName,
+    chart: settings.metallb.chart,
+    pools,
+    l2AdvertisementName: settings.metallb.l2AdvertisementName,
     skipAwait: settings.skipAwait,
 });
 
@@ -27,7 +35,7 @@ new IngressController("ingress", {
 const governance = new NamespaceGovernance("namespace-governance", {
     namespaces: settings.namespaces,
     services: settings.services,
-    network: settings.network,
+    network: { podCidr: settings.network.podCidr, serviceCidr: settings.network.serviceCidr },
 });
 
 new ArgoWorkflows("argo-workflows", {
@@ -50,11 +58,9 @@ export const ingressAddress = settings.ingress.reservedAddress;
 /** The MetalLB pool that holds only that address. */
 export const ingressPool = settings.ingress.reservation;
 /** The auto-assign pool's addresses, with every reserved address cut out. */
-export const generalPoolAddresses = settings.pools.generalPool.addresses;
+export const generalPoolAddresses = pools.generalPool.addresses;
 /** Reserved pool name → its single address. */
-export const reservedPools = Object.fromEntries(
-    settings.pools.reservedPools.map((pool) => [pool.name, pool.address]),
-);
+export const reservedPools = Object.fromEntries(pools.reservedPools.map((pool) => [pool.name, pool.address]));
 /** Workflow variable → cluster-DNS URL, as published in each workflow namespace's `platform-endpoints`. */
 export const serviceEndpoints = discovery.endpoints;
 /** Where workflows reach MLflow: its cluster-DNS name, not a LoadBalancer IP. */

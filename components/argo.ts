@@ -3,16 +3,37 @@
 
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgoSettings, ContainerResources } from "../stacks/settings";
+import { ChartSource } from "../lib/helm/chartSource";
+import { ImagePullPolicy } from "../lib/kubernetes/imagePullPolicy";
+import { ContainerResources } from "../lib/kubernetes/resources";
 import { chartReference } from "./chartSource";
 import { applyAsStack } from "./fieldManager";
 
+/** The controller's chart, the namespaces that run workflows, and what every workflow pod gets. */
+export interface ArgoWorkflowsSettings {
+    /** The namespace of the controller (and the Argo Server). */
+    namespace: string;
+    releaseName: string;
+    /** Where the `argo-workflows` chart comes from. */
+    chart: ChartSource;
+    /** Namespaces that run workflows: each gets the workflow ServiceAccount and its Role. */
+    workflowNamespaces: string[];
+    /** The ServiceAccount workflows run as, unless they name another. */
+    workflowServiceAccount: string;
+    /** Controller-level `executor.resources`: the `init` and `wait` containers of every workflow pod. */
+    executorResources: ContainerResources;
+    /** Controller-level `mainContainer.resources`: defaults under each template's main container. */
+    mainContainerResources: ContainerResources;
+    /** Pull policy of the `init` and `wait` containers. */
+    executorImagePullPolicy: ImagePullPolicy;
+    /** Pull policy merged under each step's main container. */
+    mainContainerImagePullPolicy: ImagePullPolicy;
+    /** Whether the chart runs the Argo Server, the UI and API. */
+    serverEnabled: boolean;
+}
+
 export interface ArgoWorkflowsArgs {
-    /**
-     * Namespace, release, chart source, workflow namespaces, workflow ServiceAccount name, and the
-     * executor and main-container resources (`StackSettings.argo`).
-     */
-    argo: ArgoSettings;
+    argo: ArgoWorkflowsSettings;
     /** What the workflow RBAC waits for: the workflow namespaces, when this stack governs them. Defaults to none. */
     workflowNamespaceResources?: pulumi.Resource[];
     /** Skip the chart's readiness waits, for control planes without nodes. Defaults to false. */
@@ -33,7 +54,7 @@ function resourceRequirements(resources: ContainerResources): k8s.types.input.co
 }
 
 /** Values of the `argo-workflows` chart (0.45.x); they render into the workflow-controller ConfigMap. */
-export function argoChartValues(argo: ArgoSettings): Record<string, unknown> {
+export function argoChartValues(argo: ArgoWorkflowsSettings): Record<string, unknown> {
     return {
         controller: {
             workflowNamespaces: argo.workflowNamespaces,

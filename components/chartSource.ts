@@ -2,7 +2,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { ChartSource } from "../stacks/settings";
+import { ChartSource } from "../lib/helm/chartSource";
 import { offlineChart } from "./offlineChart";
 
 /** The project root (the directory of index.ts): relative chart paths in config are read from here. */

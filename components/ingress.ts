@@ -2,18 +2,32 @@
 
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { parseIp } from "../stacks/network";
-import { IngressSettings } from "../stacks/settings";
+import { ChartSource } from "../lib/helm/chartSource";
+import { parseIp } from "../lib/addresses/ip";
 import { chartReference } from "./chartSource";
 import { applyAsStack } from "./fieldManager";
 import { IngressAdmissionCertificate, ingressNginxFullname } from "./ingressAdmission";
 
+/** The controller, its chart and the address its Service requests. */
+export interface IngressSettings {
+    /** `ingress-nginx` (the community chart, retired 2026-03) or `nginx-ingress` (F5's). */
+    controller: "ingress-nginx" | "nginx-ingress";
+    /** The namespace of the chart and its Service. */
+    namespace: string;
+    releaseName: string;
+    /** Where the chart named by `controller` comes from. */
+    chart: ChartSource;
+    /** The MetalLB pool that holds only `reservedAddress`; the Service pins it. */
+    reservation: string;
+    /** The address the controller's LoadBalancer Service requests, e.g. 192.168.1.249. */
+    reservedAddress: string;
+    /** The IngressClass the chart creates, made the cluster's default. */
+    ingressClassName: string;
+    externalTrafficPolicy: "Cluster" | "Local";
+}
+
 export interface IngressControllerArgs {
-    /**
-     * Controller (`ingress-nginx` or `nginx-ingress`), namespace, release, chart source, ingress
-     * class, and the reservation whose address the Service requests (`StackSettings.ingress`).
-     */
-    ingress: IngressSettings & { reservedAddress: string };
+    ingress: IngressSettings;
     /**
      * The MetalLB pools. The chart waits for them: a Service that asks for an address no pool holds
      * yet stays pending.
@@ -28,9 +42,7 @@ export interface IngressControllerArgs {
  * requested only this way: `spec.loadBalancerIP` is deprecated, and MetalLB refuses a Service that
  * sets it together with the annotation.
  */
-export function reservedAddressAnnotations(
-    ingress: IngressControllerArgs["ingress"],
-): Record<string, string> {
+export function reservedAddressAnnotations(ingress: IngressSettings): Record<string, string> {
     return {
         "metallb.io/loadBalancerIPs": ingress.reservedAddress,
         "metallb.io/address-pool": ingress.reservation,
@@ -38,7 +50,7 @@ export function reservedAddressAnnotations(
 }
 
 /** Chart values for the chosen controller; the two charts spell the ingress class settings differently. */
-export function ingressChartValues(ingress: IngressControllerArgs["ingress"]): Record<string, unknown> {
+export function ingressChartValues(ingress: IngressSettings): Record<string, unknown> {
     const service = {
         type: "LoadBalancer",
         annotations: reservedAddressAnnotations(ingress),
@@ -95,7 +107,6 @@ export class IngressController extends pulumi.ComponentResource {
     readonly admissionCertificate?: IngressAdmissionCertificate;
 
     constructor(name: string, args: IngressControllerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("homelab:platform:IngressController", name, args, opts);
         const { ingress } = args;
         if (ingress.reservedAddress === "") {
             throw new Error(
@@ -103,6 +114,7 @@ export class IngressController extends pulumi.ComponentResource {
                     `reservation "${ingress.reservation}" must name a pool with an address`,
             );
         }
+        super("homelab:platform:IngressController", name, args, opts);
         this.reservedAddress = ingress.reservedAddress;
 
         // Existing namespaces are adopted, and may hold more than the stack declares: `pulumi

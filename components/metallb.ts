@@ -3,7 +3,8 @@
 
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { MetallbSettings, PoolLayout } from "../stacks/settings";
+import { ChartSource } from "../lib/helm/chartSource";
+import { PoolLayout } from "../lib/metallb/poolLayout";
 import { chartReference } from "./chartSource";
 import { applyAsStack } from "./fieldManager";
 
@@ -16,15 +17,9 @@ const poolApiVersion = "metallb.io/v1beta1";
  */
 const ownedOutright = { "pulumi.com/patchForce": "true" };
 
-/** Marks the pools the stack derives from `metallb.reservations`, one address each. */
+/** Marks the reserved pools (`PoolLayout.reservedPools`), one address each. */
 export const reservedPoolLabel = "homelab-platform/reserved-pool";
 
-/**
- * A transform for the MetalLB chart: its pool webhook (in `metallb-webhook-configuration`) skips
- * pools carrying `reservedPoolLabel`, so that a reserved pool can be added while the general pool
- * still holds its address. The general pool, and any pool made by hand, is still checked against
- * every pool, reserved ones included; MetalLB's controller applies no overlapping set of pools.
- */
 /**
  * A transform for the MetalLB chart: its CRDs survive `pulumi destroy`. They carry no
  * `helm.sh/resource-policy: keep` upstream, and deleting a CRD deletes every object of its kind:
@@ -37,6 +32,12 @@ export const keepCustomResourceDefinitions: pulumi.ResourceTransform = (args) =>
     return { props: args.props, opts: { ...args.opts, retainOnDelete: true } };
 };
 
+/**
+ * A transform for the MetalLB chart: its pool webhook (in `metallb-webhook-configuration`) skips
+ * pools carrying `reservedPoolLabel`, so that a reserved pool can be added while the general pool
+ * still holds its address. The general pool, and any pool made by hand, is still checked against
+ * every pool, reserved ones included; MetalLB's controller applies no overlapping set of pools.
+ */
 export const reservedPoolsSkipPoolWebhook: pulumi.ResourceTransform = (args) => {
     if (
         args.type !== "kubernetes:admissionregistration.k8s.io/v1:ValidatingWebhookConfiguration" ||
@@ -58,10 +59,16 @@ export const reservedPoolsSkipPoolWebhook: pulumi.ResourceTransform = (args) => 
 };
 
 export interface MetallbArgs {
-    /** Namespace, release name, chart source, pool names and L2Advertisement name (`StackSettings.metallb`). */
-    metallb: MetallbSettings;
-    /** The general pool's addresses and the reserved pools, as planPools computed them (`StackSettings.pools`). */
+    /** The namespace of the chart, the pools and the advertisement, e.g. `metallb-system`. */
+    namespace: string;
+    /** The Helm release name, e.g. `metallb`. */
+    releaseName: string;
+    /** Where the `metallb` chart comes from. */
+    chart: ChartSource;
+    /** The general pool and one pool per reserved address (lib/metallb/poolLayout.ts planPools). */
     pools: PoolLayout;
+    /** The L2Advertisement that announces every pool, e.g. `homelab-l2`. */
+    l2AdvertisementName: string;
     /** Skip the chart's readiness waits, for control planes without nodes. Defaults to false. */
     skipAwait?: boolean;
 }
@@ -84,7 +91,7 @@ export class Metallb extends pulumi.ComponentResource {
     readonly l2Advertisement: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: MetallbArgs, opts?: pulumi.ComponentResourceOptions) {
-        const { metallb, pools } = args;
+        const { pools } = args;
         super("homelab:platform:Metallb", name, args, opts);
 
         // Existing namespaces are adopted, and may hold more than the stack declares: `pulumi
@@ -93,7 +100,7 @@ export class Metallb extends pulumi.ComponentResource {
             `${name}-namespace`,
             {
                 metadata: {
-                    name: metallb.namespace,
+                    name: args.namespace,
                     // The speaker runs with host networking and NET_RAW to answer ARP for the pools.
                     labels: {
                         "pod-security.kubernetes.io/enforce": "privileged",
@@ -108,9 +115,9 @@ export class Metallb extends pulumi.ComponentResource {
         this.chart = new k8s.helm.v4.Chart(
             `${name}-chart`,
             {
-                ...chartReference(metallb.chart, this),
-                name: metallb.releaseName,
-                namespace: metallb.namespace,
+                ...chartReference(args.chart, this),
+                name: args.releaseName,
+                namespace: args.namespace,
                 skipAwait: args.skipAwait ?? false,
             },
             {
@@ -137,7 +144,7 @@ export class Metallb extends pulumi.ComponentResource {
                     kind: "IPAddressPool",
                     metadata: {
                         name: reserved.name,
-                        namespace: metallb.namespace,
+                        namespace: args.namespace,
                         labels: { [reservedPoolLabel]: "true" },
                         annotations: ownedOutright,
                     },
@@ -156,7 +163,7 @@ export class Metallb extends pulumi.ComponentResource {
                 kind: "IPAddressPool",
                 metadata: {
                     name: pools.generalPool.name,
-                    namespace: metallb.namespace,
+                    namespace: args.namespace,
                     annotations: ownedOutright,
                 },
                 spec: { addresses: pools.generalPool.addresses, autoAssign: true },
@@ -171,13 +178,13 @@ export class Metallb extends pulumi.ComponentResource {
 
         // Without an advertisement covering a pool, its addresses are assigned but never announced.
         this.l2Advertisement = new k8s.apiextensions.CustomResource(
-            `${name}-${metallb.l2AdvertisementName}`,
+            `${name}-${args.l2AdvertisementName}`,
             {
                 apiVersion: poolApiVersion,
                 kind: "L2Advertisement",
                 metadata: {
-                    name: metallb.l2AdvertisementName,
-                    namespace: metallb.namespace,
+                    name: args.l2AdvertisementName,
+                    namespace: args.namespace,
                     annotations: ownedOutright,
                 },
                 spec: {

@@ -2,16 +2,48 @@
 
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCidr } from "../stacks/network";
-import { GovernedNamespace, NetworkSettings, ServiceEndpoint } from "../stacks/settings";
+import { parseCidr } from "../lib/addresses/ip";
+import { ResourceValues } from "../lib/kubernetes/resources";
+
+/** The LimitRange of a governed namespace: one item of type Container. */
+export interface LimitRangeSettings {
+    /** Limits of a container that declares none. */
+    default: ResourceValues;
+    /** Requests of a container that declares none. */
+    defaultRequest: ResourceValues;
+    /** The most a container may ask for. */
+    max: ResourceValues;
+}
+
+export interface GovernedNamespace {
+    name: string;
+    /** ResourceQuota `spec.hard`, e.g. `{ "requests.cpu": "4", "limits.memory": "16Gi", pods: "50" }`. */
+    quota: Record<string, string>;
+    limitRange: LimitRangeSettings;
+    /** Keys of `services` that pods here may reach; DNS egress is always allowed. */
+    egressServices: string[];
+}
+
+/** An in-cluster service pods may be allowed to reach: its namespace and its pods' port. */
+export interface EgressService {
+    key: string;
+    namespace: string;
+    port: number;
+}
+
+/** The cluster's own address ranges (k3s `--cluster-cidr` and `--service-cidr`). */
+export interface ClusterCidrs {
+    podCidr: string;
+    serviceCidr: string;
+}
 
 export interface NamespaceGovernanceArgs {
-    /** The namespaces to govern, with quota, LimitRange and egress services (`StackSettings.namespaces`). */
+    /** The namespaces to govern, with quota, LimitRange and egress services. */
     namespaces: GovernedNamespace[];
-    /** The platform's in-cluster services; `egressServices` entries name them by key (`StackSettings.services`). */
-    services: ServiceEndpoint[];
-    /** Pod and service CIDRs, which the off-cluster egress rule leaves out (`StackSettings.network`). */
-    network: NetworkSettings;
+    /** The services `egressServices` entries name, by key. */
+    services: EgressService[];
+    /** Pod and service CIDRs, which the off-cluster egress rule leaves out. */
+    network: ClusterCidrs;
 }
 
 /**
@@ -44,7 +76,7 @@ export const dnsEgressRule: k8s.types.input.networking.v1.NetworkPolicyEgressRul
  * a node's LAN address.
  */
 export function offClusterEgressRule(
-    network: NetworkSettings,
+    network: ClusterCidrs,
 ): k8s.types.input.networking.v1.NetworkPolicyEgressRule {
     const clusterRanges = [network.podCidr, network.serviceCidr];
     const families = [
@@ -77,7 +109,6 @@ export class NamespaceGovernance extends pulumi.ComponentResource {
     readonly networkPolicies: Record<string, k8s.networking.v1.NetworkPolicy[]>;
 
     constructor(name: string, args: NamespaceGovernanceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("homelab:platform:NamespaceGovernance", name, args, opts);
         const servicesByKey = new Map(args.services.map((service) => [service.key, service]));
         const egressEndpoints = args.namespaces.map((governed, index) =>
             governed.egressServices.map((key) => {
@@ -90,6 +121,7 @@ export class NamespaceGovernance extends pulumi.ComponentResource {
                 return endpoint;
             }),
         );
+        super("homelab:platform:NamespaceGovernance", name, args, opts);
 
         this.namespaces = {};
         this.resourceQuotas = {};

@@ -4,16 +4,30 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as kx from "@pulumi/kubernetesx";
 import * as pulumi from "@pulumi/pulumi";
-import { DnsProbeSettings, ServiceEndpoint, serviceHostname, serviceUrl } from "../stacks/settings";
+import { ContainerResources } from "../lib/kubernetes/resources";
+import { serviceHostname, ServicePort, serviceUrl } from "../lib/kubernetes/serviceDns";
+
+/** A service whose cluster-DNS URL workflows read from a variable. */
+export interface PublishedService extends ServicePort {
+    /** The variable name workflows read the URL from, e.g. MLFLOW_TRACKING_URI. */
+    variable: string;
+}
+
+/** The probe Job's container. */
+export interface DnsProbeSettings {
+    /** An image with a shell and busybox's `nslookup`. */
+    image: string;
+    resources: ContainerResources;
+}
 
 export interface ServiceDiscoveryArgs {
     /** Namespaces that get the endpoints ConfigMap and the DNS probe: the workflow namespaces. */
     namespaces: string[];
-    /** The services to publish and resolve (`StackSettings.services`). */
-    services: ServiceEndpoint[];
+    /** The services to publish and resolve; no two may use one variable. */
+    services: PublishedService[];
     /** k3s `--cluster-domain`, e.g. `cluster.local`. */
     clusterDomain: string;
-    /** Image and container resources of the probe (`StackSettings.dnsProbe`). */
+    /** Image and container resources of the probe. */
     dnsProbe: DnsProbeSettings;
     /**
      * What the ConfigMaps and probes wait for: the governed namespaces with their quota, LimitRange
@@ -65,7 +79,8 @@ export class ServiceDiscovery extends pulumi.ComponentResource {
     readonly dnsProbes: Record<string, kx.Job>;
 
     constructor(name: string, args: ServiceDiscoveryArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("homelab:platform:ServiceDiscovery", name, args, opts);
+        // The settings validation reports this with the config paths before any component is
+        // declared; the check here keeps a direct caller from publishing one variable twice.
         const variables = new Set<string>();
         for (const service of args.services) {
             if (variables.has(service.variable)) {
@@ -75,12 +90,15 @@ export class ServiceDiscovery extends pulumi.ComponentResource {
             }
             variables.add(service.variable);
         }
+        super("homelab:platform:ServiceDiscovery", name, args, opts);
 
         this.endpoints = Object.fromEntries(
             args.services.map((service) => [service.variable, serviceUrl(service, args.clusterDomain)]),
         );
         this.probedHostnames = [
-            ...args.services.map((service) => serviceHostname(service, args.clusterDomain)),
+            ...args.services.map((service) =>
+                serviceHostname(service.service, service.namespace, args.clusterDomain),
+            ),
             `kubernetes.default.svc.${args.clusterDomain}`,
         ];
 

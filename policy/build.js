@@ -1,9 +1,12 @@
-// Builds the pack into dist/index.js: one CommonJS file, the shared IP/quantity code inlined,
-// @pulumi/policy and @pulumi/pulumi left to the pack's own dependencies, with a source map so
-// stack traces point at the TypeScript lines. Type checking is `npm test`'s job (tsc -p policy);
-// this only transpiles, in a fraction of a second.
+// Builds the pack into dist/index.js: one CommonJS file with lib/ (the rules it shares with the
+// stack) and js-yaml inlined, @pulumi/policy and @pulumi/pulumi left to the pack's own
+// dependencies, with a source map so stack traces point at the TypeScript lines. Type checking is
+// `npm test`'s job (tsc -p policy); this only transpiles, in a fraction of a second.
 //
-//     node policy/build.js        (npm run build does it; so does `npm ci`)
+//     node policy/build.js        (npm run build does it; so do `npm ci` and `npm pack`)
+//
+// A packed copy of the pack (`npm pack`, what `pulumi policy publish` uploads) holds dist/ and no
+// sources: there, installing it runs this script, which has nothing to build.
 //
 // `bundle()` is also how the program is built (scripts/build-program.js): one bundler, one rule for
 // when a build is stale.
@@ -83,14 +86,15 @@ function bundle({ entry, outfile, external = [], packages }) {
     return { build, buildIfStale, isStale };
 }
 
+const packEntry = path.join(__dirname, "index.ts");
 const pack = bundle({
-    entry: path.join(__dirname, "index.ts"),
+    entry: packEntry,
     outfile: path.join(__dirname, "dist", "index.js"),
     external: ["@pulumi/policy", "@pulumi/pulumi"],
 });
 
 module.exports = { bundle, ...pack };
 
-if (require.main === module) {
+if (require.main === module && fs.existsSync(packEntry)) {
     pack.build();
 }

@@ -1,10 +1,11 @@
 // The homelab platform policy pack: run it with
 //   pulumi preview --policy-pack ./policy --policy-pack-config policy/config.homelab.json
 // It inspects the Kubernetes resources of any Pulumi program (never component arguments) and blocks
-// every way the three debts of the technical-debt write-up could come back.
+// MetalLB address conflicts, namespaces without quota (or with quotas Argo's pods cannot meet) and
+// LoadBalancer-IP workarounds for cluster DNS. docs/decisions/0012 says why it stands alone.
 
 import { PolicyPack } from "@pulumi/policy";
-import { policies } from "./policies";
+import { policies } from "./allPolicies";
 
 new PolicyPack("homelab-platform", {
     description:

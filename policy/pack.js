@@ -1,6 +1,12 @@
 // What `pulumi preview --policy-pack ./policy` loads (package.json "main"): the compiled pack, so
-// neither ts-node nor the TypeScript compiler runs at preview time. See build.js.
+// neither ts-node nor the TypeScript compiler runs at preview time. In a checkout, dist/ is rebuilt
+// first when a source is newer (see build.js); a packed copy (`npm pack`) holds dist/ alone.
 "use strict";
 
-require("./build").buildIfStale();
+const fs = require("fs");
+const path = require("path");
+
+if (fs.existsSync(path.join(__dirname, "index.ts"))) {
+    require("./build").buildIfStale();
+}
 require("./dist/index.js");

@@ -3,8 +3,10 @@
 // allocated to which Service. Rendered as one table and a strip of one line per /24, for a
 // terminal or a pull request comment. Pure: no Pulumi, no Kubernetes client.
 
-import { readPoolEntry } from "./metallbAddresses";
-import { formatAddressRange, formatIp, IpAddress, IpRange, parseCidr, parseIp } from "./network";
+import { formatIp, IpAddress, IpRange, parseCidr, parseIp } from "../lib/addresses/ip";
+import { formatAddressRange } from "../lib/addresses/ranges";
+import { readPoolEntry } from "../lib/metallb/poolEntry";
+import { planPools } from "../lib/metallb/poolLayout";
 import { StackSettings } from "./settings";
 
 /** A pool as the stack declares it. */
@@ -77,16 +79,17 @@ export function addressPlanOf(settings: StackSettings): AddressPlan {
             return reading.range;
         });
     const ingress = settings.ingress;
+    const pools = planPools(settings.metallb);
     return {
         lanCidr: settings.network.lanCidr,
         lan,
         pools: [
             {
-                name: settings.pools.generalPool.name,
+                name: pools.generalPool.name,
                 autoAssign: true,
-                ranges: ranges(settings.pools.generalPool.addresses),
+                ranges: ranges(pools.generalPool.addresses),
             },
-            ...settings.pools.reservedPools.map((pool) => ({
+            ...pools.reservedPools.map((pool) => ({
                 name: pool.name,
                 autoAssign: false,
                 ranges: ranges(pool.addresses),

@@ -1,27 +1,27 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { ResourceName } from "../../stacks/settings";
-import { ControllerConfig, readControllerConfigMap, readControllerValues } from "./argoController";
-import { readHelmInstalls } from "./helmCharts";
-import { collectObjects, kinds, objectsOf } from "./kubernetes";
-import { isUnknown } from "./plainValues";
-import { configSchemaOf, readPackConfig } from "./policyConfig";
-import {
-    computeQuotaKeys,
-    computeResources,
-    LimitRange,
-    quantityOf,
-    Quota,
-    readLimitRanges,
-    readQuotas,
-} from "./quotas";
-import { workflowKinds } from "./workloads";
+import { workflowPodQuotaExcess } from "../../lib/argo/workflowPod";
+import { LimitRangeItem, valuesAboveMaximum } from "../../lib/kubernetes/limitRanger";
+import { formatQuantity, parseQuantity } from "../../lib/kubernetes/quantity";
+import { containerQuotaKeys } from "../../lib/kubernetes/quotaAdmission";
+import { computeResources, ResourceName, resourceSides } from "../../lib/kubernetes/resources";
+import { ContainerResources } from "../../lib/kubernetes/resources";
+import { ControllerConfig, readControllerConfigMap, readControllerValues } from "../support/argoController";
+import { groupBy } from "../support/grouping";
+import { readHelmInstalls } from "../support/helmCharts";
+import { collectObjects, describe, kinds, objectsOf } from "../support/kubernetes";
+import { isUnknown } from "../support/plainValues";
+import { configSchemaOf, readPackConfig } from "../support/policyConfig";
+import { LimitRange, Quota, readLimitRanges, readQuotas } from "../support/quotas";
+import { workflowKinds } from "../support/workloads";
 
 const name = "argo-executor-resources-satisfy-quota";
 const configKeys = ["workflowNamespaces"] as const;
 
+/** The tightest LimitRange max a value of the executor exceeds. */
 interface Maximum {
-    value: bigint;
-    text: string;
+    value: string;
+    max: string;
+    amount: bigint;
     limitRange: LimitRange;
 }
 
@@ -59,15 +59,17 @@ function constraintSummary(quotas: Quota[]): string {
  *
  * Argo builds every workflow pod's `init` and `wait` containers from the controller's `executor`
  * settings; with no `executor.resources` they declare nothing, and a ResourceQuota on cpu or memory
- * rejects the pod (the seed's "must specify limits.memory for: init,wait; ..."). The executor must
- * declare requests and limits for every resource a quota in a workflow namespace constrains (any
- * quota when the stack does not show which namespaces run workflows), whatever LimitRange defaults
- * exist, and stay under every LimitRange `max` there, which LimitRanger enforces on each pod.
+ * rejects the pod ("must specify limits.memory for: init,wait; ..."). The executor must declare
+ * requests and limits for every resource a quota in a workflow namespace constrains (any quota when
+ * the stack does not show which namespaces run workflows), whatever LimitRange defaults exist, and
+ * stay under every LimitRange `max` there, which LimitRanger enforces on each pod. And one workflow
+ * pod (init and wait from the executor, main from `mainContainer`, filled in by the LimitRanges)
+ * must fit each such quota on its own, or quota admission refuses every one.
  */
 export const argoExecutorResourcesSatisfyQuota: StackValidationPolicy = {
     name,
     description:
-        "Argo's executor (init and wait containers) must declare requests and limits for every quota-constrained resource, within LimitRange max.",
+        "Argo's executor (init and wait containers) must declare requests and limits for every quota-constrained resource, within LimitRange max, and one workflow pod must fit the quota.",
     enforcementLevel: "mandatory",
     severity: "high",
     configSchema: configSchemaOf(...configKeys),
@@ -108,25 +110,40 @@ export const argoExecutorResourcesSatisfyQuota: StackValidationPolicy = {
         const constrained = new Set<ResourceName>();
         for (const quota of quotas) {
             for (const key of quota.computeKeys as string[]) {
-                constrained.add(computeQuotaKeys[key].resource);
+                constrained.add(containerQuotaKeys[key].resource);
             }
         }
-        const maximums = new Map<string, Maximum>();
-        for (const limitRange of readLimitRanges(objectsOf(byKind, kinds.limitRange))) {
-            if (!governs(limitRange.namespace) || isUnknown(limitRange.items)) {
-                continue;
-            }
-            for (const item of limitRange.items.filter((candidate) => candidate.type === "Container")) {
-                for (const resource of computeResources) {
-                    const text = item.values.max[resource];
-                    const value = quantityOf(text);
-                    const current = maximums.get(resource);
-                    if (text !== undefined && value !== undefined && (!current || value < current.value)) {
-                        maximums.set(resource, { value, text, limitRange });
+        const allLimitRanges = readLimitRanges(objectsOf(byKind, kinds.limitRange));
+        const limitRanges = allLimitRanges.filter(
+            (limitRange) => governs(limitRange.namespace) && !isUnknown(limitRange.items),
+        );
+        const limitRangesByNamespace = groupBy(
+            allLimitRanges.filter((limitRange) => !isUnknown(limitRange.namespace)),
+            (limitRange) => limitRange.namespace as string,
+        );
+        const anyNamespaceUnknown = allLimitRanges.some((limitRange) => isUnknown(limitRange.namespace));
+        /** The LimitRanges of a namespace, each a list of items; undefined while one there may be unknown. */
+        const limitRangesIn = (namespace: string): LimitRangeItem[][] | undefined => {
+            const inNamespace = limitRangesByNamespace.get(namespace) ?? [];
+            return anyNamespaceUnknown || inNamespace.some((limitRange) => isUnknown(limitRange.items))
+                ? undefined
+                : inNamespace.map((limitRange) => limitRange.items as LimitRangeItem[]);
+        };
+        /** Per side and resource, the smallest LimitRange max the executor exceeds. */
+        const tightestMaximums = (executor: ContainerResources): Map<string, Maximum> => {
+            const tightest = new Map<string, Maximum>();
+            for (const limitRange of limitRanges) {
+                for (const found of valuesAboveMaximum(executor, limitRange.items as LimitRangeItem[])) {
+                    const key = `${found.side}.${found.resource}`;
+                    const amount = parseQuantity(found.max)!;
+                    const current = tightest.get(key);
+                    if (!current || amount < current.amount) {
+                        tightest.set(key, { value: found.value, max: found.max, amount, limitRange });
                     }
                 }
             }
-        }
+            return tightest;
+        };
 
         const constraints = quotas.length > 0 ? constraintSummary(quotas) : "";
         for (const controller of controllers) {
@@ -144,9 +161,13 @@ export const argoExecutorResourcesSatisfyQuota: StackValidationPolicy = {
                 continue;
             }
             const missing: string[] = [];
-            for (const side of ["requests", "limits"] as const) {
+            for (const side of resourceSides) {
                 for (const resource of computeResources) {
-                    if (constrained.has(resource) && quantityOf(executor[side][resource]) === undefined) {
+                    const value = executor[side][resource];
+                    if (
+                        constrained.has(resource) &&
+                        (value === undefined || parseQuantity(value) === undefined)
+                    ) {
                         missing.push(`${side}.${resource}`);
                     }
                 }
@@ -162,20 +183,47 @@ export const argoExecutorResourcesSatisfyQuota: StackValidationPolicy = {
                     urn,
                 );
             }
-            for (const side of ["requests", "limits"] as const) {
+            const maximums = tightestMaximums(executor);
+            for (const side of resourceSides) {
                 for (const resource of computeResources) {
-                    const text = executor[side][resource];
-                    const value = quantityOf(text);
-                    const maximum = maximums.get(resource);
-                    if (value === undefined || !maximum || value <= maximum.value) {
+                    const maximum = maximums.get(`${side}.${resource}`);
+                    if (!maximum) {
                         continue;
                     }
                     const namespace = maximum.limitRange.namespace as string;
                     reportViolation(
-                        `${controller.description} sets the executor's ${side}.${resource} to ${text}, above max.${resource} ` +
-                            `${maximum.text} of ${maximum.limitRange.description}: the LimitRanger admission plugin rejects ` +
+                        `${controller.description} sets the executor's ${side}.${resource} to ${maximum.value}, above max.${resource} ` +
+                            `${maximum.max} of ${maximum.limitRange.description}: the LimitRanger admission plugin rejects ` +
                             `every workflow pod in ${namespace}. Lower the executor's ${side}.${resource} to at most ` +
-                            `${maximum.text}, or raise that max.`,
+                            `${maximum.max}, or raise that max.`,
+                        urn,
+                    );
+                }
+            }
+            if (isUnknown(controller.mainContainer)) {
+                continue;
+            }
+            for (const quota of quotas) {
+                const namespaceLimitRanges = isUnknown(quota.namespace)
+                    ? undefined
+                    : limitRangesIn(quota.namespace);
+                if (isUnknown(quota.computeHard) || !namespaceLimitRanges) {
+                    continue;
+                }
+                const pod = { executor, mainContainer: controller.mainContainer };
+                for (const { key, needed, hard } of workflowPodQuotaExcess(
+                    pod,
+                    quota.computeHard,
+                    namespaceLimitRanges,
+                )) {
+                    const resource = containerQuotaKeys[key].resource;
+                    const namespace = quota.namespace as string;
+                    reportViolation(
+                        `${describe(controller.owner)} makes one workflow pod (init and wait from its executor settings, ` +
+                            `main from its mainContainer settings, filled in by the LimitRanges of ${namespace}) need ${key} ` +
+                            `${formatQuantity(needed, resource)}, more than ${quota.description} allows (${hard}): quota ` +
+                            `admission rejects every workflow pod in ${namespace}. Lower the executor's or the main ` +
+                            "container's resources, or raise the quota.",
                         urn,
                     );
                 }

@@ -1,15 +1,10 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import {
-    formatAddressRange,
-    IpRange,
-    parseCidr,
-    rangeIntersection,
-    rangesOverlap,
-} from "../../stacks/network";
-import { collectObjects, describe, kinds, objectsOf } from "./kubernetes";
-import { poolIndex, readPools } from "./metallb";
-import { isUnknown, recordAt, stringAt } from "./plainValues";
-import { configSchemaOf, readPackConfig } from "./policyConfig";
+import { IpRange, parseCidr } from "../../lib/addresses/ip";
+import { formatAddressRange, rangeIntersection, rangesOverlap } from "../../lib/addresses/ranges";
+import { collectObjects, describe, kinds, objectsOf } from "../support/kubernetes";
+import { poolIndex, readPools } from "../support/metallb";
+import { isUnknown, recordAt, stringAt } from "../support/plainValues";
+import { configSchemaOf, readPackConfig } from "../support/policyConfig";
 
 const name = "cluster-cidrs-avoid-lan-and-pools";
 const configKeys = ["lanCidrs", "podCidrs", "serviceCidrs"] as const;

@@ -1,8 +1,8 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { readHelmInstalls } from "./helmCharts";
-import { describe, kindKeyOf, kinds, readObject } from "./kubernetes";
-import { isUnknown, stringAt } from "./plainValues";
-import { podContainers, podSpecOf, workloadKinds } from "./workloads";
+import { readHelmInstalls } from "../support/helmCharts";
+import { describe, kindKeyOf, kinds, readObject } from "../support/kubernetes";
+import { isUnknown, stringAt } from "../support/plainValues";
+import { podContainers, podSpecOf, workloadKinds } from "../support/workloads";
 
 const retiredImages = ["registry.k8s.io/ingress-nginx/controller", "k8s.gcr.io/ingress-nginx/controller"];
 const retirement =
@@ -14,8 +14,8 @@ const retirement =
  * community-ingress-nginx-is-retired (advisory, severity medium)
  *
  * The community `ingress-nginx` chart and controller image get no more releases. Advisory: existing
- * Ingresses keep working on the final release while they are moved over, but the debt stays visible
- * on every preview.
+ * Ingresses keep working on the final release while they are moved over, and the retirement stays
+ * visible on every preview.
  */
 export const communityIngressNginxIsRetired: ResourceValidationPolicy = {
     name: "community-ingress-nginx-is-retired",

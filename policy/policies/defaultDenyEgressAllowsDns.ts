@@ -1,6 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { parseCidr, rangeCovers, rangesOverlap } from "../../stacks/network";
-import { groupBy } from "./grouping";
+import { parseCidr } from "../../lib/addresses/ip";
+import { rangeCovers, rangesOverlap } from "../../lib/addresses/ranges";
+import { groupBy } from "../support/grouping";
 import {
     collectObjects,
     describe,
@@ -11,7 +12,7 @@ import {
     readSelector,
     selectorMatches,
     selectsEverything,
-} from "./kubernetes";
+} from "../support/kubernetes";
 import {
     arrayAt,
     containsUnknown,
@@ -21,8 +22,8 @@ import {
     PlainValue,
     recordAt,
     stringAt,
-} from "./plainValues";
-import { CidrSetting, configSchemaOf, readPackConfig } from "./policyConfig";
+} from "../support/plainValues";
+import { CidrSetting, configSchemaOf, readPackConfig } from "../support/policyConfig";
 
 const name = "default-deny-egress-allows-dns";
 const configKeys = ["podCidrs"] as const;
@@ -111,8 +112,8 @@ function isDefaultDenyEgress(policy: EgressPolicy): boolean {
  * default-deny-egress-allows-dns (mandatory, severity high)
  *
  * A default-deny egress NetworkPolicy without a DNS exception makes every lookup time out:
- * "Temporary failure in name resolution", the seed's DNS failure, which pushed workflows onto
- * LoadBalancer IPs. A namespace with a policy that selects all pods, lists Egress in policyTypes
+ * "Temporary failure in name resolution", which tempts teams to point clients at LoadBalancer
+ * IPs instead of service names. A namespace with a policy that selects all pods, lists Egress in policyTypes
  * and has no egress rules needs a policy selecting all pods that allows 53/UDP to kube-dns in
  * kube-system (or to everything).
  */

@@ -1,7 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { findAddressReferences, formatMentionAddress, withHost } from "./addressReferences";
-import { describe } from "./kubernetes";
-import { configSchemaOf, readPackConfig } from "./policyConfig";
+import { findAddressReferences, formatMentionAddress, withHost } from "../support/addressReferences";
+import { describe } from "../support/kubernetes";
+import { configSchemaOf, readPackConfig } from "../support/policyConfig";
 
 const name = "in-cluster-clients-use-service-dns";
 const configKeys = ["exemptNamespaces", "clusterDomain"] as const;
@@ -9,9 +9,9 @@ const configKeys = ["exemptNamespaces", "clusterDomain"] as const;
 /**
  * in-cluster-clients-use-service-dns (mandatory, severity high)
  *
- * The seed's DNS workaround pointed workflows at MLflow's LoadBalancer IP
- * (`MLFLOW_TRACKING_URI: http://192.168.1.203:5000`): traffic leaves the cluster through MetalLB,
- * and breaks when the address moves. An env var (workload pod templates, Argo workflow templates),
+ * A client pointed at a Service's LoadBalancer IP (`MLFLOW_TRACKING_URI: http://192.168.1.203:5000`,
+ * a common way around failing cluster DNS) sends its traffic out of the cluster through MetalLB, and
+ * breaks when the address moves. An env var (workload pod templates, Argo workflow templates),
  * workflow parameter or ConfigMap value that points at an address a Service requests or holds, or
  * at any address of a MetalLB pool, must use the Service's cluster DNS name instead.
  */

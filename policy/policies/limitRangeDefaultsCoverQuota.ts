@@ -1,15 +1,15 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { groupBy } from "./grouping";
-import { collectObjects, kinds, objectsOf } from "./kubernetes";
-import { isUnknown } from "./plainValues";
-import { configSchemaOf, readPackConfig } from "./policyConfig";
+import { groupBy } from "../support/grouping";
+import { collectObjects, kinds, objectsOf } from "../support/kubernetes";
+import { isUnknown } from "../support/plainValues";
+import { configSchemaOf, readPackConfig } from "../support/policyConfig";
+import { LimitRangeItem } from "../../lib/kubernetes/limitRanger";
 import {
-    defaultFieldFor,
-    defaultsCover,
-    effectiveContainerDefaults,
-    readLimitRanges,
-    readQuotas,
-} from "./quotas";
+    containerQuotaKeys,
+    defaultingField,
+    quotaKeysLeftUndefaulted,
+} from "../../lib/kubernetes/quotaAdmission";
+import { readLimitRanges, readQuotas } from "../support/quotas";
 
 const name = "limit-range-defaults-cover-quota";
 const configKeys = ["exemptNamespaces"] as const;
@@ -20,8 +20,8 @@ const configKeys = ["exemptNamespaces"] as const;
  * When a ResourceQuota constrains cpu or memory, quota admission rejects every container that does
  * not declare the constrained values, unless the LimitRanger admission plugin (which runs first)
  * fills them from a LimitRange of type Container. Argo's init and wait containers declare nothing
- * by default: that is the seed's "failed quota: seldon-system-quota: must specify ..." error.
- * Defaults follow the API server's defaulting: a missing `default` is the `max`, a missing
+ * unless the controller's executor settings give them resources. Defaults follow the API server's
+ * defaulting (lib/kubernetes/limitRanger.ts): a missing `default` is the `max`, a missing
  * `defaultRequest` is the `default`, else the `min`.
  */
 export const limitRangeDefaultsCoverQuota: StackValidationPolicy = {
@@ -39,25 +39,12 @@ export const limitRangeDefaultsCoverQuota: StackValidationPolicy = {
             return; // Any namespace might be the one this LimitRange defaults.
         }
         const limitRangesByNamespace = groupBy(limitRanges, (limitRange) => limitRange.namespace as string);
-        // Each namespace's Container defaults, computed once however many quotas it has; undefined while unknown.
-        const defaultsByNamespace = new Map<
-            string,
-            ReturnType<typeof effectiveContainerDefaults>[] | undefined
-        >();
-        const defaultsOf = (namespace: string) => {
-            if (!defaultsByNamespace.has(namespace)) {
-                const namespaceLimitRanges = limitRangesByNamespace.get(namespace) ?? [];
-                defaultsByNamespace.set(
-                    namespace,
-                    namespaceLimitRanges.some((limitRange) => isUnknown(limitRange.items))
-                        ? undefined
-                        : namespaceLimitRanges
-                              .flatMap((limitRange) => (isUnknown(limitRange.items) ? [] : limitRange.items))
-                              .filter((item) => item.type === "Container")
-                              .map(effectiveContainerDefaults),
-                );
-            }
-            return defaultsByNamespace.get(namespace);
+        /** A namespace's LimitRanges, each a list of items; undefined while one is unknown. */
+        const limitRangesIn = (namespace: string): LimitRangeItem[][] | undefined => {
+            const inNamespace = limitRangesByNamespace.get(namespace) ?? [];
+            return inNamespace.some((limitRange) => isUnknown(limitRange.items))
+                ? undefined
+                : inNamespace.map((limitRange) => limitRange.items as LimitRangeItem[]);
         };
         for (const quota of readQuotas(objectsOf(byKind, kinds.resourceQuota))) {
             const namespace = quota.namespace;
@@ -71,22 +58,23 @@ export const limitRangeDefaultsCoverQuota: StackValidationPolicy = {
             if (quota.computeKeys.length === 0) {
                 continue;
             }
-            const defaults = defaultsOf(namespace);
-            if (!defaults) {
+            const namespaceLimitRanges = limitRangesIn(namespace);
+            if (!namespaceLimitRanges) {
                 continue;
             }
-            const missing = quota.computeKeys.filter(
-                (key) => !defaults.some((itemDefaults) => defaultsCover(key, itemDefaults)),
-            );
+            const missing = quotaKeysLeftUndefaulted(quota.computeKeys, namespaceLimitRanges);
             if (missing.length === 0) {
                 continue;
             }
-            const fields = [...new Set(missing.map(defaultFieldFor))];
-            const admissionError = missing.map((key) => `${key} for: init,wait`).join("; ");
+            const fields = [
+                ...new Set(
+                    missing.map((key) => `${defaultingField(key)}.${containerQuotaKeys[key].resource}`),
+                ),
+            ];
             reportViolation(
                 `${quota.description} constrains ${quota.computeKeys.join(", ")}, but no LimitRange (type Container) in ` +
                     `${namespace} defaults ${missing.join(", ")}: quota admission rejects every container that declares ` +
-                    `none of its own, such as Argo's init and wait ("failed quota: ${quota.name}: must specify ${admissionError}"). ` +
+                    "none of its own, such as Argo's init and wait. " +
                     `Add a LimitRange of type Container in ${namespace} with ${fields.join(", ")}.`,
                 quota.object.resource.urn,
             );

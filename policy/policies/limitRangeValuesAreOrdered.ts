@@ -1,7 +1,10 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { kindKeyOf, kinds, readObject } from "./kubernetes";
-import { isUnknown } from "./plainValues";
-import { computeResources, LimitField, limitFields, quantityOf, readLimitRanges } from "./quotas";
+import { kindKeyOf, kinds, readObject } from "../support/kubernetes";
+import { isUnknown } from "../support/plainValues";
+import { limitFields, misorderedLimits } from "../../lib/kubernetes/limitRanger";
+import { parseQuantity } from "../../lib/kubernetes/quantity";
+import { computeResources } from "../../lib/kubernetes/resources";
+import { readLimitRanges } from "../support/quotas";
 
 /**
  * limit-range-values-are-ordered (mandatory, severity medium)
@@ -30,33 +33,23 @@ export const limitRangeValuesAreOrdered: ResourceValidationPolicy = {
         }
         for (const item of limitRange.items) {
             const where = `${limitRange.description} spec.limits[${item.index}] (type ${item.type || "unset"})`;
+            const misordered = misorderedLimits(item);
             for (const resource of computeResources) {
-                const declared: { field: LimitField; text: string; value: bigint }[] = [];
                 for (const field of limitFields) {
-                    const text = item.values[field][resource];
-                    if (text === undefined) {
-                        continue;
-                    }
-                    const value = quantityOf(text);
-                    if (value === undefined) {
+                    const text = item[field]?.[resource];
+                    if (text !== undefined && parseQuantity(text) === undefined) {
                         reportViolation(
                             `${where}: ${field}.${resource} "${text}" is not a Kubernetes quantity, so the API server rejects ` +
                                 "the LimitRange. Write it like 500m, 2 or 256Mi.",
                         );
-                        continue;
                     }
-                    declared.push({ field, text, value });
                 }
-                for (let index = 1; index < declared.length; index++) {
-                    const lower = declared[index - 1];
-                    const upper = declared[index];
-                    if (lower.value > upper.value) {
-                        reportViolation(
-                            `${where}: ${lower.field}.${resource} ${lower.text} is greater than ${upper.field}.${resource} ` +
-                                `${upper.text}, so the API server rejects the LimitRange. Make ${lower.field}.${resource} at most ` +
-                                `${upper.text}, or raise ${upper.field}.${resource}.`,
-                        );
-                    }
+                for (const { lower, upper } of misordered.filter((pair) => pair.resource === resource)) {
+                    reportViolation(
+                        `${where}: ${lower.field}.${resource} ${lower.value} is greater than ${upper.field}.${resource} ` +
+                            `${upper.value}, so the API server rejects the LimitRange. Make ${lower.field}.${resource} at most ` +
+                            `${upper.value}, or raise ${upper.field}.${resource}.`,
+                    );
                 }
             }
         }

@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { readOwnRequest } from "./loadBalancerRequests";
-import { metallbAnnotations } from "./metallb";
+import { readOwnRequest } from "../support/loadBalancerRequests";
+import { metallbAnnotations } from "../support/metallb";
 
 /**
  * loadbalancer-ip-field-is-deprecated (advisory, severity low)

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { readOwnRequest } from "./loadBalancerRequests";
+import { readOwnRequest } from "../support/loadBalancerRequests";
 
 /**
  * loadbalancer-ip-set-in-one-place (mandatory, severity medium)

@@ -1,8 +1,8 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { describe } from "./kubernetes";
-import { readAddressRequester } from "./loadBalancerRequests";
-import { currentAnnotationPrefix, deprecatedAnnotationPrefix } from "./metallb";
-import { isRecord, isUnknown, recordAt } from "./plainValues";
+import { describe } from "../support/kubernetes";
+import { readAddressRequester } from "../support/loadBalancerRequests";
+import { currentAnnotationPrefix, deprecatedAnnotationPrefix } from "../support/metallb";
+import { isRecord, isUnknown, recordAt } from "../support/plainValues";
 
 /**
  * metallb-annotations-use-current-prefix (advisory, severity low)

@@ -1,9 +1,16 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { describeEntryProblem, quoteForPerson, readPoolEntry } from "../../stacks/metallbAddresses";
-import { groupBy } from "./grouping";
-import { collectObjects, kinds, objectsOf } from "./kubernetes";
-import { AddressPool, otherReadableEntries, PoolFinding, PoolFix, readPools, WrittenEntry } from "./metallb";
-import { isUnknown, PlainValue } from "./plainValues";
+import { describeEntryProblem, quoteForPerson, readPoolEntry } from "../../lib/metallb/poolEntry";
+import { groupBy } from "../support/grouping";
+import { collectObjects, kinds, objectsOf } from "../support/kubernetes";
+import {
+    AddressPool,
+    otherReadableEntries,
+    PoolFinding,
+    PoolFix,
+    readPools,
+    WrittenEntry,
+} from "../support/metallb";
+import { isUnknown, PlainValue } from "../support/plainValues";
 
 const validForms =
     "a CIDR such as 192.168.1.240/28 or a start-end range such as 192.168.1.200-192.168.1.250 (both ends of one family)";
@@ -210,7 +217,7 @@ export function findInvalidPoolAddresses(pools: AddressPool[]): PoolFinding[] {
  * CIDR, a single address, leading zeros in an octet, a reversed range, a zone), a pool without
  * addresses, and a second pool of the same name; the API server rejects entries that are not
  * strings. Each stops `pulumi up` halfway, at that pool. Reads entries exactly as MetalLB 0.15.2
- * does (stacks/metallbAddresses.ts), and suggests a spelling MetalLB reads when the intent is clear.
+ * does (lib/metallb/poolEntry.ts), and suggests a spelling MetalLB reads when the intent is clear.
  */
 export const metallbPoolAddressesAreValid: StackValidationPolicy = {
     name: "metallb-pool-addresses-are-valid",

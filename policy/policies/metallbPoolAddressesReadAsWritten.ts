@@ -1,9 +1,10 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { AcceptedEntry, describeEntryProblem, quoteForPerson } from "../../stacks/metallbAddresses";
-import { formatAddressRange, formatIp } from "../../stacks/network";
-import { collectObjects, kinds, objectsOf } from "./kubernetes";
-import { AddressPool, otherReadableEntries, PoolFinding, PoolFix, readPools } from "./metallb";
-import { isUnknown } from "./plainValues";
+import { AcceptedEntry, describeEntryProblem, quoteForPerson } from "../../lib/metallb/poolEntry";
+import { formatIp } from "../../lib/addresses/ip";
+import { formatAddressRange } from "../../lib/addresses/ranges";
+import { collectObjects, kinds, objectsOf } from "../support/kubernetes";
+import { AddressPool, otherReadableEntries, PoolFinding, PoolFix, readPools } from "../support/metallb";
+import { isUnknown } from "../support/plainValues";
 
 /** For a CIDR with host bits: the range from the written address to the block's end, which may be what was meant. */
 function rangeFromWrittenAddress(reading: AcceptedEntry): string | undefined {

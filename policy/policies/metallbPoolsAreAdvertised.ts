@@ -6,10 +6,10 @@ import {
     objectsOf,
     selectorMatches,
     selectsEverything,
-} from "./kubernetes";
-import { AddressPool, Advertisement, formatRanges, readAdvertisements, readPools } from "./metallb";
-import { groupBy } from "./grouping";
-import { isUnknown } from "./plainValues";
+} from "../support/kubernetes";
+import { AddressPool, Advertisement, formatRanges, readAdvertisements, readPools } from "../support/metallb";
+import { groupBy } from "../support/grouping";
+import { isUnknown } from "../support/plainValues";
 
 interface NamespaceAdvertising {
     /** Pool names some advertisement lists. */

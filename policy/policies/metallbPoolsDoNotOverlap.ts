@@ -1,13 +1,8 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { metallbEntriesOverlap } from "../../stacks/metallbAddresses";
-import {
-    findOverlaps,
-    formatAddressRange,
-    rangeIntersection,
-    rangeSize,
-    subtractRange,
-} from "../../stacks/network";
-import { collectObjects, kinds, objectsOf } from "./kubernetes";
+import { metallbEntriesOverlap } from "../../lib/metallb/poolEntry";
+import { findOverlaps } from "../../lib/addresses/rangeIndex";
+import { formatAddressRange, rangeIntersection, rangeSize, subtractRange } from "../../lib/addresses/ranges";
+import { collectObjects, kinds, objectsOf } from "../support/kubernetes";
 import {
     AddressPool,
     entryAsRead,
@@ -18,7 +13,7 @@ import {
     PoolFinding,
     PoolFix,
     readPools,
-} from "./metallb";
+} from "../support/metallb";
 
 /** The subject of a message: `address X overlaps` or `address X is read by MetalLB as Y, which overlaps`. */
 function overlapSubject({ entry }: PoolAddress): string {

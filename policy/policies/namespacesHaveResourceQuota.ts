@@ -1,8 +1,8 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { collectObjects, describe, KubernetesObject, kinds, objectsOf } from "./kubernetes";
-import { isUnknown } from "./plainValues";
-import { configSchemaOf, readPackConfig } from "./policyConfig";
-import { workflowKinds, workloadKinds } from "./workloads";
+import { collectObjects, describe, KubernetesObject, kinds, objectsOf } from "../support/kubernetes";
+import { isUnknown } from "../support/plainValues";
+import { configSchemaOf, readPackConfig } from "../support/policyConfig";
+import { workflowKinds, workloadKinds } from "../support/workloads";
 
 const name = "namespaces-have-resource-quota";
 const configKeys = ["exemptNamespaces", "quotaNamespaces", "requireQuotaForWorkloadNamespaces"] as const;
@@ -10,8 +10,8 @@ const configKeys = ["exemptNamespaces", "quotaNamespaces", "requireQuotaForWorkl
 /**
  * namespaces-have-resource-quota (mandatory, severity high)
  *
- * Deleting `seldon-system-quota` was the seed's workaround for a quota failure: nothing then capped
- * what runaway training workflows consume. Every namespace the stack manages (its Namespace
+ * Deleting a quota is a tempting way around a quota failure, and then nothing caps what runaway
+ * workloads (training workflows, say) consume. Every namespace the stack manages (its Namespace
  * resources, minus exempt ones; optionally every namespace it runs workloads in) and every
  * namespace listed in `quotaNamespaces` must have a ResourceQuota in the stack.
  */

@@ -1,8 +1,8 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { isPrivateAddress } from "../../stacks/network";
-import { findAddressReferences } from "./addressReferences";
-import { describe } from "./kubernetes";
-import { configSchemaOf, readPackConfig } from "./policyConfig";
+import { isPrivateAddress } from "../../lib/addresses/mentions";
+import { findAddressReferences } from "../support/addressReferences";
+import { describe } from "../support/kubernetes";
+import { configSchemaOf, readPackConfig } from "../support/policyConfig";
 
 const name = "no-raw-private-ip-urls";
 const configKeys = ["exemptNamespaces", "clusterDomain"] as const;

@@ -1,9 +1,9 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { formatIp } from "../../stacks/network";
-import { readAddressPlan } from "./addressPlan";
-import { groupBy } from "./grouping";
-import { formatRanges } from "./metallb";
-import { isUnknown } from "./plainValues";
+import { formatIp } from "../../lib/addresses/ip";
+import { readAddressPlan } from "../support/addressPlan";
+import { groupBy } from "../support/grouping";
+import { formatRanges } from "../support/metallb";
+import { isUnknown } from "../support/plainValues";
 
 /**
  * pinned-pool-contains-requested-ip (mandatory, severity high)

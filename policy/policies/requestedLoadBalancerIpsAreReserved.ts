@@ -1,15 +1,16 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { formatAddressRange, formatIp, IpRange, subtractRange } from "../../stacks/network";
-import { readAddressPlan } from "./addressPlan";
-import { formatRanges, otherReadableEntries } from "./metallb";
-import { isUnknown } from "./plainValues";
+import { formatIp, IpRange } from "../../lib/addresses/ip";
+import { formatAddressRange, subtractRange } from "../../lib/addresses/ranges";
+import { readAddressPlan } from "../support/addressPlan";
+import { formatRanges, otherReadableEntries } from "../support/metallb";
+import { isUnknown } from "../support/plainValues";
 
 /**
  * requested-loadbalancer-ips-are-reserved (mandatory, severity high)
  *
  * MetalLB honours a requested address whatever the pool's `autoAssign`, so an address a Service
  * (or an ingress chart's values) asks for but that sits in an auto-assign pool can be handed to any
- * other LoadBalancer Service first: the seed's ingress IP 192.168.1.249 inside 200-250. An address
+ * other LoadBalancer Service first (an ingress address inside the general pool, say). An address
  * in no pool at all is never assigned. Requested addresses belong in a pool with `autoAssign: false`.
  */
 export const requestedLoadBalancerIpsAreReserved: StackValidationPolicy = {

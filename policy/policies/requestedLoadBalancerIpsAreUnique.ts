@@ -1,11 +1,11 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { formatIp } from "../../stacks/network";
-import { joinNames, readAddressPlan, requestsByAddress } from "./addressPlan";
-import { describe } from "./kubernetes";
-import { addressKey, AssignedAddress } from "./loadBalancerRequests";
-import { groupBy } from "./grouping";
-import { metallbAnnotations } from "./metallb";
-import { isUnknown } from "./plainValues";
+import { formatIp } from "../../lib/addresses/ip";
+import { joinNames, readAddressPlan, requestsByAddress } from "../support/addressPlan";
+import { describe } from "../support/kubernetes";
+import { addressKey, AssignedAddress } from "../support/loadBalancerRequests";
+import { groupBy } from "../support/grouping";
+import { metallbAnnotations } from "../support/metallb";
+import { isUnknown } from "../support/plainValues";
 
 /** MetalLB lets Services share an address only when all of them carry the same allow-shared-ip key. */
 function shareAddress(keys: (string | undefined)[]): boolean {

@@ -16,8 +16,8 @@ import {
     ResourceValidationPolicy,
     StackValidationPolicy,
 } from "../../policy/node_modules/@pulumi/policy";
-import { policies } from "../../policy/policies";
-import { formatIp } from "../../stacks/network";
+import { policies } from "../../policy/allPolicies";
+import { formatIp } from "../../lib/addresses/ip";
 import { fuzzPack } from "../policy/fuzz";
 import { configFor, resourceValidationArgs, stackResources, ResourceSpec } from "../policy/harness";
 import { homelabPolicyConfig } from "../policy/packRun";

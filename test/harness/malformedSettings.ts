@@ -280,6 +280,19 @@ export const malformedSettings: MalformedSetting[] = [
         edit: (raw) => (raw.services.mlflow.variable = "MLFLOW-URI"),
         problem: 'services.mlflow.variable: "MLFLOW-URI" is not a valid environment variable name',
     },
+    {
+        title: "two services publishing one variable",
+        edit: (raw) =>
+            (raw.services.registry = {
+                namespace: "registry",
+                service: "zot",
+                port: 5000,
+                scheme: "https",
+                variable: "MLFLOW_TRACKING_URI",
+            }),
+        problem:
+            'services.registry.variable: "MLFLOW_TRACKING_URI" is already used by services.mlflow.variable',
+    },
     // charts
     {
         title: "a floating chart version",

@@ -7,6 +7,9 @@
 //     const pool = findObject(run, "IPAddressPool", "ingress-pool", "metallb-system");
 //     pool.inputs.spec; // { addresses: ["192.168.1.249/32"], autoAssign: false }
 //
+// runComponents does the same for components constructed directly, with the test's arguments:
+//     const run = await runComponents(() => new Metallb("lb", { ...args }));
+//
 // Runs share Pulumi's global runtime state: await each run before starting the next.
 
 import * as pulumi from "@pulumi/pulumi";
@@ -219,9 +222,33 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
         config[`${projectName}:${key}`] = JSON.stringify(value);
     }
     pulumi.runtime.setAllConfig(config);
-    const resources = await installRecordingMocks(options.preview ?? false);
-    forgetProjectModules();
     const indexPath = path.join(projectRoot, "index.ts");
+    return runUnderMocks(async () => {
+        forgetProjectModules();
+        return (await import(indexPath)) as Record<string, unknown>;
+    }, options.preview ?? false);
+}
+
+/**
+ * Runs `declare` under mocks inside a root stack, as runProgram runs index.ts, and returns every
+ * resource it registered: for constructing components directly, with arguments of the test's
+ * choosing. Throws a ProgramFailure as runProgram does.
+ */
+export async function runComponents(
+    declare: () => void,
+    options: { preview?: boolean } = {},
+): Promise<ProgramRun> {
+    return runUnderMocks(async () => {
+        declare();
+        return {};
+    }, options.preview ?? false);
+}
+
+async function runUnderMocks(
+    body: () => Promise<Record<string, unknown> | undefined>,
+    preview: boolean,
+): Promise<ProgramRun> {
+    const resources = await installRecordingMocks(preview);
     // A failed registration (say, an Output callback that throws) rejects a promise nobody awaits;
     // the language host fails the run on such a rejection, and so does this.
     const rejections: unknown[] = [];
@@ -230,9 +257,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
     let outputs: Record<string, unknown> | undefined;
     let failure: unknown;
     try {
-        outputs = (await pulumi.runtime.runInPulumiStack(async () => await import(indexPath))) as
-            | Record<string, unknown>
-            | undefined;
+        outputs = (await pulumi.runtime.runInPulumiStack(body)) as Record<string, unknown> | undefined;
     } catch (error) {
         failure = error;
     }

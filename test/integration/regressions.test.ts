@@ -30,7 +30,7 @@ const scenarios: Scenario[] = [
         name: "quota-without-defaults",
         expected: [
             "limit-range-defaults-cover-quota",
-            "failed quota: seldon-system-quota: must specify limits.memory for: init,wait; requests.cpu for: init,wait; requests.memory for: init,wait",
+            "defaults limits.memory, requests.cpu, requests.memory: quota admission rejects every container that declares none of its own",
             "argo-executor-resources-satisfy-quota",
             "data.executor gives Argo's executor no requests.cpu, requests.memory, limits.cpu, limits.memory",
         ],

@@ -189,6 +189,46 @@ describe("argo-executor-resources-satisfy-quota", () => {
         );
     });
 
+    it("rejects settings that make one workflow pod exceed a quota, main container and LimitRange defaults counted", async () => {
+        const executor =
+            "resources:\n  requests: {cpu: 100m, memory: 128Mi}\n  limits: {cpu: 500m, memory: 256Mi}\n";
+        const specs = [
+            resourceQuota("seldon-system", "tight-quota", {
+                "requests.cpu": "300m",
+                "limits.memory": "500Mi",
+            }),
+            limitRange("seldon-system", "default-limits", seldonLimits),
+            configMap("argo", "workflow-controller-configmap", {
+                executor,
+                mainContainer: "resources:\n  requests: {cpu: 250m}\n",
+            }),
+        ];
+        const pod = (need: string, allowed: string) =>
+            `${controllerMap} makes one workflow pod (init and wait from its executor settings, main from its ` +
+            `mainContainer settings, filled in by the LimitRanges of seldon-system) need ${need}, more than ResourceQuota ` +
+            `seldon-system/tight-quota (Pulumi name "tight-quota") allows (${allowed}): quota admission rejects every ` +
+            "workflow pod in seldon-system. Lower the executor's or the main container's resources, or raise the quota.";
+        assert.deepStrictEqual(await stackViolations(argoExecutorResourcesSatisfyQuota, specs), [
+            {
+                message: pod("limits.memory 512Mi", "500Mi"),
+                urn: urnOf({ type: types.configMap, name: "workflow-controller-configmap" }),
+            },
+            {
+                message: pod("requests.cpu 350m", "300m"),
+                urn: urnOf({ type: types.configMap, name: "workflow-controller-configmap" }),
+            },
+        ]);
+        // Chart values: a main container with a small memory limit keeps the pod under 500Mi.
+        const values = helmRelease("argo", "argo-workflows", "argo-workflows", {
+            executor: { resources: executorResources },
+            mainContainer: { resources: { requests: { cpu: "100m" }, limits: { memory: "128Mi" } } },
+        });
+        assert.deepStrictEqual(
+            await stackViolations(argoExecutorResourcesSatisfyQuota, [...specs.slice(0, 2), values]),
+            [],
+        );
+    });
+
     it("rejects a controller ConfigMap that is not valid YAML", async () => {
         const specs = [
             quota,

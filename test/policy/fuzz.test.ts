@@ -2,7 +2,7 @@
 // (fuzz.ts), each run ending in violations or nothing. `npm run bench` reports the time bound.
 
 import * as assert from "assert";
-import { policies } from "../../policy/policies";
+import { policies } from "../../policy/allPolicies";
 import { fuzzPack } from "./fuzz";
 
 describe("the pack on random input", function () {

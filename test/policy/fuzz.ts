@@ -9,7 +9,7 @@ import {
     ResourceValidationPolicy,
     StackValidationPolicy,
 } from "../../policy/node_modules/@pulumi/policy";
-import { policies } from "../../policy/policies";
+import { policies } from "../../policy/allPolicies";
 import {
     ResourceSpec,
     runResourcePolicy,

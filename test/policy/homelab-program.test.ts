@@ -125,9 +125,8 @@ describe("the homelab program under the policy pack", function () {
                 message:
                     `${quota} constrains limits.memory, requests.cpu, requests.memory, but no LimitRange (type Container) in ` +
                     "seldon-system defaults limits.memory, requests.cpu, requests.memory: quota admission rejects every " +
-                    "container that declares none of its own, such as Argo's init and wait (\"failed quota: " +
-                    "seldon-system-quota: must specify limits.memory for: init,wait; requests.cpu for: init,wait; " +
-                    'requests.memory for: init,wait"). Add a LimitRange of type Container in seldon-system with ' +
+                    "container that declares none of its own, such as Argo's init and wait. Add a LimitRange of type " +
+                    "Container in seldon-system with " +
                     "default.memory, defaultRequest.cpu, defaultRequest.memory.",
                 urn: urnOf(run, "namespace-governance-seldon-system-quota"),
             },

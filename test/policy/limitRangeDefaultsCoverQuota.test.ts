@@ -26,9 +26,8 @@ describe("limit-range-defaults-cover-quota", () => {
                 message:
                     `${quotaName} constrains limits.memory, requests.cpu, requests.memory, but no LimitRange (type Container) ` +
                     "in seldon-system defaults limits.memory, requests.cpu, requests.memory: quota admission rejects every " +
-                    "container that declares none of its own, such as Argo's init and wait (\"failed quota: " +
-                    "seldon-system-quota: must specify limits.memory for: init,wait; requests.cpu for: init,wait; " +
-                    'requests.memory for: init,wait"). Add a LimitRange of type Container in seldon-system with ' +
+                    "container that declares none of its own, such as Argo's init and wait. Add a LimitRange of type " +
+                    "Container in seldon-system with " +
                     "default.memory, defaultRequest.cpu, defaultRequest.memory.",
                 urn: urnOf({ type: types.resourceQuota, name: "seldon-system-quota" }),
             },
@@ -51,8 +50,7 @@ describe("limit-range-defaults-cover-quota", () => {
             [
                 `${quotaName} constrains cpu, limits.memory, but no LimitRange (type Container) in seldon-system defaults ` +
                     "limits.memory: quota admission rejects every container that declares none of its own, such as Argo's " +
-                    'init and wait ("failed quota: seldon-system-quota: must specify limits.memory for: init,wait"). Add a ' +
-                    "LimitRange of type Container in seldon-system with default.memory.",
+                    "init and wait. Add a LimitRange of type Container in seldon-system with default.memory.",
             ],
         );
     });

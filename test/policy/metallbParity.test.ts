@@ -9,12 +9,8 @@ import * as assert from "assert";
 import { metallbPoolAddressesAreValid } from "../../policy/policies/metallbPoolAddressesAreValid";
 import { metallbPoolAddressesReadAsWritten } from "../../policy/policies/metallbPoolAddressesReadAsWritten";
 import { metallbPoolsDoNotOverlap } from "../../policy/policies/metallbPoolsDoNotOverlap";
-import {
-    describeEntryProblem,
-    formatBlock,
-    metallbPoolsError,
-    readPoolEntry,
-} from "../../stacks/metallbAddresses";
+import { describeEntryProblem, readPoolEntry } from "../../lib/metallb/poolEntry";
+import { formatBlock, metallbPoolsError } from "../harness/metallbWebhook";
 import { SettingsError } from "../../stacks/problems";
 import { RawSettings, validateSettings } from "../../stacks/validation";
 import { readStackConfig } from "../harness/stackConfig";

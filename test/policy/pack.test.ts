@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { policies } from "../../policy/policies";
-import { configKeys, readPackConfig } from "../../policy/policies/policyConfig";
+import { policies } from "../../policy/allPolicies";
+import { configKeys, readPackConfig } from "../../policy/support/policyConfig";
 import { homelabPolicyConfig, packDirectory, packViolations } from "./packRun";
 import { homelabStack } from "./resources";
 
@@ -54,14 +54,24 @@ describe("policy pack", () => {
         }
     });
 
-    it("keeps one policy per file, named after the policy", () => {
+    it("keeps one policy per file, named after the policy, and nothing else in policies/", () => {
+        const files = fs.readdirSync(path.join(packDirectory, "policies"));
         for (const policy of policies) {
             const file = policy.name.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
-            const candidates = fs
-                .readdirSync(path.join(packDirectory, "policies"))
-                .filter((entry) => entry.toLowerCase() === `${file.toLowerCase()}.ts`);
+            const candidates = files.filter((entry) => entry.toLowerCase() === `${file.toLowerCase()}.ts`);
             assert.strictEqual(candidates.length, 1, `no file for ${policy.name}`);
         }
+        const policyFiles = policies.map(
+            (policy) =>
+                `${policy.name.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase())}.ts`,
+        );
+        assert.deepStrictEqual(
+            files.filter(
+                (file) => !policyFiles.some((policyFile) => policyFile.toLowerCase() === file.toLowerCase()),
+            ),
+            [],
+            "files in policy/policies that hold no policy of the pack (helpers go to policy/support)",
+        );
     });
 
     it("declares schema defaults that the policies accept, and requires the keys without one", () => {

@@ -8,7 +8,7 @@ import {
     ResourceValidationPolicy,
     StackValidationPolicy,
 } from "../../policy/node_modules/@pulumi/policy";
-import { policies } from "../../policy/policies";
+import { policies } from "../../policy/allPolicies";
 import { resourceViolations, ResourceSpec, stackViolations, Violation } from "./harness";
 
 export type PackConfigFile = Record<string, Record<string, unknown>>;

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { Secret, unknownCheckingProxy } from "../../policy/node_modules/@pulumi/policy";
 import { secretsPreservingProxy } from "../../policy/node_modules/@pulumi/policy/secret";
 import * as proxyModule from "../../policy/node_modules/@pulumi/policy/proxy";
-import { isUnknownSentinel, toPlain, unknownValue } from "../../policy/policies/plainValues";
+import { isUnknownSentinel, toPlain, unknownValue } from "../../policy/support/plainValues";
 import { unknownArray, unknownString } from "./harness";
 
 describe("plain values: reading properties the way the engine hands them over", () => {

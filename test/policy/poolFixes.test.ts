@@ -6,9 +6,9 @@
 // policies and MetalLB's own rules (metallbPoolsError, checked against MetalLB in metallbParity.test.ts).
 
 import * as assert from "assert";
-import { collectObjects, kinds, objectsOf } from "../../policy/policies/kubernetes";
-import { AddressPool, PoolFinding, PoolFix, readPools } from "../../policy/policies/metallb";
-import { isUnknown } from "../../policy/policies/plainValues";
+import { collectObjects, kinds, objectsOf } from "../../policy/support/kubernetes";
+import { AddressPool, PoolFinding, PoolFix, readPools } from "../../policy/support/metallb";
+import { isUnknown } from "../../policy/support/plainValues";
 import {
     findInvalidPoolAddresses,
     metallbPoolAddressesAreValid,
@@ -18,8 +18,8 @@ import {
     metallbPoolAddressesReadAsWritten,
 } from "../../policy/policies/metallbPoolAddressesReadAsWritten";
 import { findPoolOverlaps, metallbPoolsDoNotOverlap } from "../../policy/policies/metallbPoolsDoNotOverlap";
-import { metallbPoolsError } from "../../stacks/metallbAddresses";
-import { rangeIntersection, rangeSize } from "../../stacks/network";
+import { metallbPoolsError } from "../harness/metallbWebhook";
+import { rangeIntersection, rangeSize } from "../../lib/addresses/ranges";
 import { ResourceSpec, stackResources, stackViolations } from "./harness";
 import { addressPool } from "./resources";
 import { SeededRandom } from "./seededRandom";

@@ -132,6 +132,21 @@ describe("program (index.ts)", () => {
         );
     });
 
+    it("stops on two services publishing one variable before any component is declared", async () => {
+        const services = stackSettings().services as Editable;
+        services.registry = { ...services.mlflow, service: "zot", namespace: "registry" };
+        await assert.rejects(runProgram({ overrides: { services } }), (error: unknown) => {
+            assert.ok(error instanceof ProgramFailure, String(error));
+            assert.strictEqual(
+                error.message,
+                "Invalid stack settings (1 problem):\n" +
+                    '  - services.registry.variable: "MLFLOW_TRACKING_URI" is already used by services.mlflow.variable',
+            );
+            assert.deepStrictEqual(error.resources, []);
+            return true;
+        });
+    });
+
     it("reports a missing top-level setting by its key", async () => {
         await assert.rejects(runProgram({ overrides: { argo: undefined } }), (error: unknown) => {
             assert.ok(error instanceof ProgramFailure, String(error));

@@ -1,5 +1,14 @@
 import * as assert from "assert";
-import { findObject, findResource, ProgramRun, runProgram, stackSettings } from "../../harness/program";
+import { ArgoWorkflows } from "../../../components/argo";
+import {
+    findObject,
+    findResource,
+    ProgramRun,
+    resourcesOfType,
+    runComponents,
+    runProgram,
+    stackSettings,
+} from "../../harness/program";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Editable = any;
@@ -134,6 +143,52 @@ describe("ArgoWorkflows", () => {
             });
             assert.strictEqual(values.executor.image.pullPolicy, "Always");
             assert.strictEqual(values.mainContainer.imagePullPolicy, "Never");
+        });
+    });
+
+    describe("constructed directly", () => {
+        it("gives each workflow namespace the workflow identity, after the namespaces it is given", async () => {
+            const run = await runComponents(() => {
+                new ArgoWorkflows("wf", {
+                    argo: {
+                        namespace: "workflows",
+                        releaseName: "wf",
+                        chart: {
+                            kind: "repository",
+                            chart: "argo-workflows",
+                            version: "0.45.20",
+                            repository: "https://argoproj.github.io/argo-helm",
+                        },
+                        workflowNamespaces: ["team-a", "team-b"],
+                        workflowServiceAccount: "runner",
+                        executorResources: { requests: { cpu: "50m" }, limits: {} },
+                        mainContainerResources: { requests: {}, limits: {} },
+                        executorImagePullPolicy: "Always",
+                        mainContainerImagePullPolicy: "Never",
+                        serverEnabled: false,
+                    },
+                    skipAwait: true,
+                });
+            });
+            const accounts = resourcesOfType(run, "kubernetes:core/v1:ServiceAccount").map(
+                (account) =>
+                    `${(account.inputs.metadata as Editable).namespace}/${(account.inputs.metadata as Editable).name}`,
+            );
+            assert.deepStrictEqual(accounts.sort(), ["team-a/runner", "team-b/runner"]);
+            const values = findResource(run, "kubernetes:helm.sh/v4:Chart", "wf-chart").inputs
+                .values as Editable;
+            assert.deepStrictEqual(values.executor, {
+                image: { pullPolicy: "Always" },
+                resources: { requests: { cpu: "50m" } },
+            });
+            assert.deepStrictEqual(values.mainContainer, { imagePullPolicy: "Never", resources: {} });
+            assert.deepStrictEqual(values.server, { enabled: false });
+            const binding = findObject(run, "RoleBinding", "runner-executor", "team-b");
+            assert.deepStrictEqual((binding.inputs.subjects as Editable)[0], {
+                kind: "ServiceAccount",
+                name: "runner",
+                namespace: "team-b",
+            });
         });
     });
 });

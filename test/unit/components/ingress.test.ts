@@ -6,12 +6,27 @@ import {
     replaceIngressClassOnNewController,
 } from "../../../components/ingress";
 import { validateSettings } from "../../../stacks/validation";
-import { findObject, findResource, ProgramRun, runProgram, stackSettings } from "../../harness/program";
+import {
+    findObject,
+    findResource,
+    ProgramRun,
+    resourcesOfType,
+    runComponents,
+    runProgram,
+    stackSettings,
+} from "../../harness/program";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Editable = any;
 
 const chartType = "kubernetes:helm.sh/v4:Chart";
+
+/** A resource the chart must wait for, standing in for an IPAddressPool. */
+class Pool extends pulumi.CustomResource {
+    constructor(name: string) {
+        super("test:index:Pool", name, {});
+    }
+}
 
 /** Every key path in a value, e.g. `controller.service.annotations`. */
 function keyPaths(value: unknown, prefix = ""): string[] {
@@ -169,6 +184,41 @@ describe("IngressController", () => {
                 props: {},
             });
             assert.strictEqual(service, undefined);
+        });
+    });
+
+    describe("constructed directly", () => {
+        const settings = {
+            controller: "nginx-ingress" as const,
+            namespace: "edge",
+            releaseName: "edge",
+            chart: {
+                kind: "repository" as const,
+                chart: "nginx-ingress",
+                version: "2.6.4",
+                repository: "https://helm.nginx.com/stable",
+            },
+            reservation: "edge-pool",
+            reservedAddress: "fd00:1::249",
+            ingressClassName: "edge",
+            externalTrafficPolicy: "Local" as const,
+        };
+
+        it("asks for the reserved address from its pool, after the pools it is given", async () => {
+            const run = await runComponents(() => {
+                const pool = new Pool("edge-pool");
+                new IngressController("edge", { ingress: settings, addressPools: [pool] });
+            });
+            const chart = findResource(run, chartType, "edge-chart");
+            const service = (chart.inputs.values as Editable).controller.service;
+            assert.deepStrictEqual(service.annotations, {
+                "metallb.io/loadBalancerIPs": "fd00:1::249",
+                "metallb.io/address-pool": "edge-pool",
+            });
+            assert.deepStrictEqual([service.externalTrafficPolicy, service.ipFamilies], ["Local", ["IPv6"]]);
+            assert.ok(chart.dependencies.includes(findResource(run, "test:index:Pool", "edge-pool").urn));
+            // F5's chart has no admission webhook: no certificate Jobs.
+            assert.deepStrictEqual(resourcesOfType(run, "kubernetes:batch/v1:Job"), []);
         });
     });
 });

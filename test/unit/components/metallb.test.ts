@@ -3,8 +3,17 @@ import {
     keepCustomResourceDefinitions,
     reservedPoolLabel,
     reservedPoolsSkipPoolWebhook,
+    Metallb,
 } from "../../../components/metallb";
-import { findObject, findResource, ProgramRun, runProgram, stackSettings } from "../../harness/program";
+import { planPools } from "../../../lib/metallb/poolLayout";
+import {
+    findObject,
+    findResource,
+    ProgramRun,
+    runComponents,
+    runProgram,
+    stackSettings,
+} from "../../harness/program";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Editable = any;
@@ -259,6 +268,44 @@ describe("Metallb", () => {
                 props: {},
             });
             assert.strictEqual(other, undefined);
+        });
+    });
+
+    describe("constructed directly", () => {
+        const args = {
+            namespace: "lb-system",
+            releaseName: "lb",
+            chart: { kind: "path" as const, path: "test/fixtures/charts/metallb" },
+            pools: planPools({
+                generalPoolName: "lan-pool",
+                generalRange: "10.1.0.0/29",
+                reservations: [{ pool: "dns-pool", address: "10.1.0.3" }],
+            }),
+            l2AdvertisementName: "lan-l2",
+        };
+
+        it("takes the chart, the pool layout and the advertisement's name, and nothing else", async () => {
+            const run = await runComponents(() => new Metallb("lb", args));
+            const component = findResource(run, "homelab:platform:Metallb", "lb");
+            assert.deepStrictEqual(Object.keys(component.inputs).sort(), [
+                "chart",
+                "l2AdvertisementName",
+                "namespace",
+                "pools",
+                "releaseName",
+            ]);
+            assert.deepStrictEqual(poolSpecs(run), {
+                "lan-pool": { addresses: ["10.1.0.0-10.1.0.2", "10.1.0.4/30"], autoAssign: true },
+                "dns-pool": { addresses: ["10.1.0.3/32"], autoAssign: false },
+            });
+            assert.deepStrictEqual(findObject(run, "L2Advertisement", "lan-l2", "lb-system").inputs.spec, {
+                ipAddressPools: ["lan-pool", "dns-pool"],
+            });
+            const chart = findResource(run, "kubernetes:helm.sh/v4:Chart", "lb-chart");
+            assert.deepStrictEqual(
+                [chart.inputs.name, chart.inputs.namespace, chart.inputs.skipAwait],
+                ["lb", "lb-system", false],
+            );
         });
     });
 });

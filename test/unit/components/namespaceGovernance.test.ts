@@ -2,7 +2,15 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { NamespaceGovernance } from "../../../components/namespaceGovernance";
 import { validateSettings } from "../../../stacks/validation";
-import { findObject, ProgramRun, resourcesOfType, runProgram, stackSettings } from "../../harness/program";
+import {
+    findObject,
+    ProgramFailure,
+    ProgramRun,
+    resourcesOfType,
+    runComponents,
+    runProgram,
+    stackSettings,
+} from "../../harness/program";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Editable = any;
@@ -176,6 +184,70 @@ describe("NamespaceGovernance", () => {
                 {
                     message:
                         'NamespaceGovernance governance: namespaces[0].egressServices: "mlflow" is not a key of services',
+                },
+            );
+        });
+    });
+
+    describe("constructed directly", () => {
+        it("governs each namespace it is given, egress to the services named and off the cluster's ranges", async () => {
+            const run = await runComponents(
+                () =>
+                    new NamespaceGovernance("gov", {
+                        namespaces: [
+                            {
+                                name: "team-a",
+                                quota: { pods: "10" },
+                                limitRange: { default: { cpu: "1" }, defaultRequest: {}, max: {} },
+                                egressServices: ["registry"],
+                            },
+                        ],
+                        services: [{ key: "registry", namespace: "registry", port: 5000 }],
+                        network: { podCidr: "10.60.0.0/16", serviceCidr: "10.61.0.0/16" },
+                    }),
+            );
+            assert.deepStrictEqual(findObject(run, "ResourceQuota", "team-a-quota", "team-a").inputs.spec, {
+                hard: { pods: "10" },
+            });
+            const registry = findObject(run, "NetworkPolicy", "allow-registry-egress", "team-a");
+            assert.deepStrictEqual((registry.inputs.spec as Editable).egress, [
+                {
+                    to: [
+                        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "registry" } } },
+                    ],
+                    ports: [{ port: 5000, protocol: "TCP" }],
+                },
+            ]);
+            const offCluster = findObject(run, "NetworkPolicy", "allow-off-cluster-egress", "team-a");
+            assert.deepStrictEqual((offCluster.inputs.spec as Editable).egress, [
+                { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.60.0.0/16", "10.61.0.0/16"] } }] },
+            ]);
+        });
+
+        it("declares nothing when an egress service is not among the services", async () => {
+            await assert.rejects(
+                runComponents(
+                    () =>
+                        new NamespaceGovernance("gov", {
+                            namespaces: [
+                                {
+                                    name: "team-a",
+                                    quota: {},
+                                    limitRange: { default: {}, defaultRequest: {}, max: {} },
+                                    egressServices: ["minio"],
+                                },
+                            ],
+                            services: [],
+                            network: { podCidr: "10.60.0.0/16", serviceCidr: "10.61.0.0/16" },
+                        }),
+                ),
+                (error: ProgramFailure) => {
+                    assert.strictEqual(
+                        error.message,
+                        'NamespaceGovernance gov: namespaces[0].egressServices: "minio" is not a key of services',
+                    );
+                    assert.deepStrictEqual(error.resources, []);
+                    return true;
                 },
             );
         });

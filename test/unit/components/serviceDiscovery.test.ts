@@ -8,9 +8,11 @@ import { dnsProbeScript, ServiceDiscovery } from "../../../components/serviceDis
 import { validateSettings } from "../../../stacks/validation";
 import {
     findObject,
+    ProgramFailure,
     ProgramRun,
     RecordedResource,
     resourcesOfType,
+    runComponents,
     runProgram,
     stackSettings,
 } from "../../harness/program";
@@ -194,6 +196,62 @@ describe("ServiceDiscovery", () => {
                 {
                     message:
                         'ServiceDiscovery discovery: services: variable "MLFLOW_TRACKING_URI" is used by more than one service',
+                },
+            );
+        });
+    });
+
+    describe("constructed directly", () => {
+        const services = [
+            { namespace: "registry", service: "zot", port: 5000, scheme: "https", variable: "REGISTRY_URL" },
+            {
+                namespace: "mlflow",
+                service: "mlflow",
+                port: 5000,
+                scheme: "http",
+                variable: "MLFLOW_TRACKING_URI",
+            },
+        ];
+        const dnsProbe = { image: "busybox:1.37.0", resources: { requests: { cpu: "10m" }, limits: {} } };
+
+        it("publishes the services it is given in each namespace it is given", async () => {
+            const run = await runComponents(
+                () =>
+                    new ServiceDiscovery("sd", {
+                        namespaces: ["team-a"],
+                        services,
+                        clusterDomain: "lab.internal",
+                        dnsProbe,
+                        skipAwait: true,
+                    }),
+            );
+            assert.deepStrictEqual(findObject(run, "ConfigMap", "platform-endpoints", "team-a").inputs.data, {
+                REGISTRY_URL: "https://zot.registry.svc.lab.internal:5000",
+                MLFLOW_TRACKING_URI: "http://mlflow.mlflow.svc.lab.internal:5000",
+            });
+            assert.deepStrictEqual((probeIn(run, "team-a").inputs.metadata as Editable).annotations, {
+                "pulumi.com/skipAwait": "true",
+            });
+        });
+
+        it("declares nothing when two services publish one variable", async () => {
+            await assert.rejects(
+                runComponents(
+                    () =>
+                        new ServiceDiscovery("sd", {
+                            namespaces: ["team-a"],
+                            services: [...services, { ...services[0], service: "harbor" }],
+                            clusterDomain: "lab.internal",
+                            dnsProbe,
+                        }),
+                ),
+                (error: ProgramFailure) => {
+                    assert.strictEqual(
+                        error.message,
+                        'ServiceDiscovery sd: services: variable "REGISTRY_URL" is used by more than one service',
+                    );
+                    assert.deepStrictEqual(error.resources, []);
+                    return true;
                 },
             );
         });

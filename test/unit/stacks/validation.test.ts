@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { planPools } from "../../../lib/metallb/poolLayout";
 import { SettingsError } from "../../../stacks/problems";
 import { RawSettings, validateSettings } from "../../../stacks/validation";
 import { readStackConfig } from "../../harness/stackConfig";
@@ -22,7 +23,7 @@ function problemsAfter(edit: (raw: Editable) => void): string[] {
 describe("validateSettings", () => {
     it("accepts the homelab stack", () => {
         const homelab = validateSettings(readStackConfig("homelab"));
-        assert.deepStrictEqual(homelab.pools.generalPool.addresses, [
+        assert.deepStrictEqual(planPools(homelab.metallb).generalPool.addresses, [
             "192.168.1.200-192.168.1.248",
             "192.168.1.250/32",
         ]);
@@ -137,13 +138,13 @@ describe("validateSettings", () => {
                 return validateSettings(raw as RawSettings);
             };
             assert.deepStrictEqual(
-                settingsWith(" 192.168.1.200 - 192.168.1.250 ").pools.generalPool.addresses,
+                planPools(settingsWith(" 192.168.1.200 - 192.168.1.250 ").metallb).generalPool.addresses,
                 ["192.168.1.200-192.168.1.248", "192.168.1.250/32"],
             );
-            assert.deepStrictEqual(settingsWith("192.168.1.192/026").pools.generalPool.addresses, [
-                "192.168.1.192-192.168.1.248",
-                "192.168.1.250-192.168.1.255",
-            ]);
+            assert.deepStrictEqual(
+                planPools(settingsWith("192.168.1.192/026").metallb).generalPool.addresses,
+                ["192.168.1.192-192.168.1.248", "192.168.1.250-192.168.1.255"],
+            );
         });
 
         it("rejects a pool outside the LAN", () => {
@@ -294,11 +295,23 @@ describe("validateSettings", () => {
                 problemsAfter((raw) => {
                     raw.namespaces["seldon-system"].quota["limits.cpu"] = "16";
                     delete raw.namespaces["seldon-system"].limitRange.default.cpu;
+                    delete raw.namespaces["seldon-system"].limitRange.max.cpu;
                 }),
                 [
                     "namespaces.seldon-system.limitRange.default.cpu is required (a quantity)",
+                    "namespaces.seldon-system.limitRange.max.cpu is required (a quantity)",
                     'namespaces.seldon-system.quota["limits.cpu"] is constrained but namespaces.seldon-system.limitRange.default.cpu is not set: containers that declare nothing (such as Argo\'s init and wait) would be rejected by quota admission',
                 ],
+            );
+        });
+
+        it("counts a default limit the API server takes from max as a default", () => {
+            assert.deepStrictEqual(
+                problemsAfter((raw) => {
+                    raw.namespaces["seldon-system"].quota["limits.cpu"] = "16";
+                    delete raw.namespaces["seldon-system"].limitRange.default.cpu;
+                }),
+                ["namespaces.seldon-system.limitRange.default.cpu is required (a quantity)"],
             );
         });
 
