@@ -30,3 +30,23 @@ export const applyAsStack: pulumi.ResourceTransform = (args) => {
         opts: args.opts,
     };
 };
+
+/**
+ * One transform that applies `transforms` in order. The engine calls every transform of a
+ * resource through the language host, one round trip each, for every object a chart renders:
+ * a chart's transforms combined into one cost one round trip per object instead of several.
+ */
+export function combineTransforms(...transforms: pulumi.ResourceTransform[]): pulumi.ResourceTransform {
+    return async (args) => {
+        let current = args;
+        let changed = false;
+        for (const transform of transforms) {
+            const result = await transform(current);
+            if (result) {
+                current = { ...current, props: result.props, opts: result.opts };
+                changed = true;
+            }
+        }
+        return changed ? { props: current.props, opts: current.opts } : undefined;
+    };
+}

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ChartSource } from "../lib/helm/chartSource";
 import { parseIp } from "../lib/addresses/ip";
 import { chartReference } from "./chartSource";
-import { applyAsStack } from "./fieldManager";
+import { applyAsStack, combineTransforms } from "./fieldManager";
 import { IngressAdmissionCertificate, ingressNginxFullname } from "./ingressAdmission";
 
 /** The controller, its chart and the address its Service requests. */
@@ -137,7 +137,7 @@ export class IngressController extends pulumi.ComponentResource {
             {
                 parent: this,
                 dependsOn: [this.namespace, ...args.addressPools],
-                transforms: [applyAsStack, replaceIngressClassOnNewController],
+                transforms: [combineTransforms(applyAsStack, replaceIngressClassOnNewController)],
             },
         );
 

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ChartSource } from "../lib/helm/chartSource";
 import { PoolLayout } from "../lib/metallb/poolLayout";
 import { chartReference } from "./chartSource";
-import { applyAsStack } from "./fieldManager";
+import { applyAsStack, combineTransforms } from "./fieldManager";
 
 const poolApiVersion = "metallb.io/v1beta1";
 
@@ -123,7 +123,13 @@ export class Metallb extends pulumi.ComponentResource {
             {
                 parent: this,
                 dependsOn: [this.namespace],
-                transforms: [applyAsStack, keepCustomResourceDefinitions, reservedPoolsSkipPoolWebhook],
+                transforms: [
+                    combineTransforms(
+                        applyAsStack,
+                        keepCustomResourceDefinitions,
+                        reservedPoolsSkipPoolWebhook,
+                    ),
+                ],
             },
         );
 

@@ -76,11 +76,15 @@ function useProgram(workspace: PulumiWorkspace, variant: "compiled" | "typescrip
 }
 
 /** One traced no-op preview; prints its phases. */
-async function tracePreview(label: string, workspace: PulumiWorkspace): Promise<number> {
+async function tracePreview(
+    label: string,
+    workspace: PulumiWorkspace,
+    extra: string[] = [],
+): Promise<number> {
     const traceFile = path.join(path.dirname(workspace.directory), "preview-trace.json");
     fs.rmSync(traceFile, { force: true });
     await timed(`${label} traced preview`, () =>
-        workspace.preview(["--expect-no-changes", "--otel-traces", `file://${traceFile}`]),
+        workspace.preview(["--expect-no-changes", ...extra, "--otel-traces", `file://${traceFile}`]),
     );
     const phases = previewPhases(readSpans(traceFile));
     const parts = [
@@ -89,6 +93,12 @@ async function tracePreview(label: string, workspace: PulumiWorkspace): Promise<
         `language host + Node + program modules ${phases.programStart.toFixed(2)}`,
         `program run ${phases.programRun.toFixed(2)} (charts ${phases.charts.toFixed(2)}, checks and diffs ${phases.checksAndDiffs.toFixed(2)} summed)`,
         `finish ${phases.finish.toFixed(2)}`,
+        `${phases.transformCalls} transform round trips`,
+        ...(phases.packStart === undefined
+            ? []
+            : [
+                  `policy pack: start ${phases.packStart.toFixed(2)} (before the refresh), stack policies ${(phases.packStackPolicies ?? 0).toFixed(2)}`,
+              ]),
     ];
     console.log(
         `engine: where a no-op preview goes, ${label} (s): ${parts.join(", ")}; total ${phases.total.toFixed(2)}`,
@@ -184,6 +194,7 @@ async function main(): Promise<void> {
         );
         await tracePreview("trivial program", trivial);
         await tracePreview("local stack", stack);
+        await tracePreview("local stack with the policy pack", stack, policyPackArgs());
     } finally {
         stack.dispose();
         trivial.dispose();

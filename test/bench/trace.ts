@@ -62,8 +62,14 @@ export interface PreviewPhases {
     charts: number;
     /** Check and Diff calls, summed (they overlap: CPU time of the engine and provider, not wall time). */
     checksAndDiffs: number;
-    /** From the last registration to the CLI's exit (summary, plugins shut down). */
+    /** From the last registration to the CLI's exit (summary, the stack policies, plugins shut down). */
     finish: number;
+    /** With a policy pack: from starting the pack's plugin until the engine has it configured. */
+    packStart?: number;
+    /** With a policy pack: the stack policies' call, at the end of the preview. */
+    packStackPolicies?: number;
+    /** Transform callbacks into the language host (one round trip each). */
+    transformCalls: number;
     total: number;
 }
 
@@ -98,6 +104,9 @@ export function previewPhases(spans: Span[]): PreviewPhases {
     const run = one("run-program");
     const reads = named("pulumirpc.ResourceProvider/Read");
     const registrations = named("pulumirpc.ResourceMonitor/RegisterResource");
+    const packPlugin = named("pulumirpc.LanguageRuntime/RunPlugin")[0];
+    const packConfigured = named("pulumirpc.Analyzer/Configure")[0];
+    const stackPolicies = named("pulumirpc.Analyzer/AnalyzeStack")[0];
     const firstRegistration = Math.min(...registrations.map((span) => span.start));
     const lastRegistration = Math.max(...registrations.map((span) => span.end));
     return {
@@ -111,6 +120,9 @@ export function previewPhases(spans: Span[]): PreviewPhases {
             ...named("pulumirpc.ResourceProvider/Diff"),
         ].reduce((sum, span) => sum + span.end - span.start, 0),
         finish: root.end - lastRegistration,
+        ...(packPlugin && packConfigured ? { packStart: packConfigured.end - packPlugin.start } : {}),
+        ...(stackPolicies ? { packStackPolicies: stackPolicies.end - stackPolicies.start } : {}),
+        transformCalls: named("pulumirpc.Callbacks/Invoke").length,
         total: root.end - root.start,
     };
 }
