@@ -4,6 +4,7 @@
 
 import * as assert from "assert";
 import * as fs from "fs";
+import * as path from "path";
 import { Cluster } from "./cluster";
 import { descendantsOf, isRunning, stopProcesses } from "./processes";
 import { quotaReference } from "./seed";
@@ -15,8 +16,9 @@ const poolWebhookUnanswered =
     'Post "https://metallb-webhook-service.metallb-system.svc:443/validate-metallb-io-v1beta1-ipaddresspool?timeout=10s": ';
 
 /**
- * What the next command says when the kill cut the state file short while it was written: `EOF`
- * or `place 1: unexpected end of JSON input`, depending on where the file ends.
+ * What the next command says when the kill cut a file of the backend short while it was written:
+ * `EOF` for the state's metadata file (`<stack>.json.attrs`), `unexpected end of JSON input` for
+ * the state file itself.
  */
 const stateCutShort = "error: failed to load checkpoint: ";
 
@@ -58,7 +60,7 @@ describe("a killed pulumi up", function () {
         let result = await workspace.up();
         if (result.output.includes(stateCutShort)) {
             // README, before step 1: the kill hit the write of the state file.
-            workspace.restoreStateBackup("homelab-platform");
+            assert.notDeepStrictEqual(workspace.repairStateCutShort("homelab-platform"), []);
             result = await workspace.up();
         }
         assert.notStrictEqual(result.code, 0, result.output);
@@ -103,17 +105,25 @@ describe("a killed pulumi up", function () {
         assert.strictEqual(preview.code, 0, preview.output);
     });
 
-    it("a state file cut short (a kill during its write) is brought back from the backend's .bak copy", async () => {
-        const stateFile = workspace.stateFilePath("homelab-platform");
-        fs.truncateSync(stateFile, 0);
-        const broken = await workspace.preview();
-        assert.notStrictEqual(broken.code, 0, broken.output);
-        assert.ok(broken.output.includes(stateCutShort), broken.output);
+    for (const [what, file, message] of [
+        ["its metadata file", "local.json.attrs", "error: failed to load checkpoint: EOF"],
+        ["the state file", "local.json", "unexpected end of JSON input"],
+    ]) {
+        it(`${what} cut short by a kill during its write: the README's repair brings the stack back`, async () => {
+            const stateDirectory = path.dirname(workspace.stateFilePath("homelab-platform"));
+            fs.truncateSync(path.join(stateDirectory, file), 0);
+            const broken = await workspace.preview();
+            assert.notStrictEqual(broken.code, 0, broken.output);
+            assert.ok(
+                broken.output.includes(stateCutShort) && broken.output.includes(message),
+                broken.output,
+            );
 
-        workspace.restoreStateBackup("homelab-platform");
-        const restored = await workspace.preview();
-        assert.strictEqual(restored.code, 0, restored.output);
-    });
+            assert.notDeepStrictEqual(workspace.repairStateCutShort("homelab-platform"), []);
+            const repaired = await workspace.preview();
+            assert.strictEqual(repaired.code, 0, repaired.output);
+        });
+    }
 });
 
 function escapeRegExp(text: string): string {

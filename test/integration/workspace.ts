@@ -152,12 +152,27 @@ export class PulumiWorkspace {
     }
 
     /**
-     * Puts back the copy of the stack's state file that the file backend keeps beside it
-     * (`<stack>.json.bak`), as the README says to do when a killed update cut the state file short.
+     * What the README says to do when a killed update cut the backend's files short: delete the
+     * empty metadata files (`*.attrs`) beside the state, and if the state file itself is cut short,
+     * put back the copy the backend keeps beside it (`<stack>.json.bak`). Returns what it did.
      */
-    restoreStateBackup(project: string): void {
+    repairStateCutShort(project: string): string[] {
         const stateFile = this.stateFilePath(project);
-        fs.copyFileSync(`${stateFile}.bak`, stateFile);
+        const done: string[] = [];
+        for (const entry of fs.readdirSync(path.dirname(stateFile))) {
+            const file = path.join(path.dirname(stateFile), entry);
+            if (entry.endsWith(".attrs") && fs.statSync(file).size === 0) {
+                fs.rmSync(file);
+                done.push(`deleted the empty ${entry}`);
+            }
+        }
+        try {
+            JSON.parse(fs.readFileSync(stateFile, "utf8"));
+        } catch {
+            fs.copyFileSync(`${stateFile}.bak`, stateFile);
+            done.push(`restored ${path.basename(stateFile)} from its .bak`);
+        }
+        return done;
     }
 
     /** Like pulumi(), but throws with the CLI's output when it fails. */
