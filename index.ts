@@ -2,6 +2,7 @@
 // handing each one the parts it uses.
 
 import * as pulumi from "@pulumi/pulumi";
+import { AdmissionGuard } from "./components/admissionGuard";
 import { ArgoWorkflows } from "./components/argo";
 import { IngressController } from "./components/ingress";
 import { Metallb } from "./components/metallb";
@@ -10,6 +11,7 @@ import { ServiceDiscovery } from "./components/serviceDiscovery";
 import { planPools } from "./lib/metallb/poolLayout";
 import { addressMapTitle, addressPlanOf, mapAddresses, renderAddressMap } from "./stacks/addressMap";
 import { loadStackSettingsOrStop } from "./stacks/config";
+import { admissionGuardParametersOf } from "./stacks/guardParameters";
 
 // Stops the run with every bad setting listed, before any resource is declared.
 const settings = loadStackSettingsOrStop();
@@ -17,41 +19,73 @@ const settings = loadStackSettingsOrStop();
 // The general pool split around every reservation, and a pool for each reserved address.
 const pools = planPools(settings.metallb);
 
-const metallb = new Metallb("metallb", {
-    namespace: settings.metallb.namespace,
-    releaseName: settings.metallb.releaseName,
-    chart: settings.metallb.chart,
-    pools,
-    l2AdvertisementName: settings.metallb.l2AdvertisementName,
-    skipAwait: settings.skipAwait,
+// The admission guard's parameters go in first and its bindings last: every update is judged by
+// the settings it applies, and `pulumi destroy` lifts the guard before removing what it guards.
+let guardComponents: (components: pulumi.Resource[]) => void = () => undefined;
+const guard = new AdmissionGuard("admission-guard", {
+    validationActions: settings.admissionGuard.validationActions,
+    parameters: admissionGuardParametersOf(settings, pools),
+    guarded: new Promise<pulumi.Resource[]>((resolve) => (guardComponents = resolve)),
 });
+const afterGuardParameters = { dependsOn: [guard.parameters] };
 
-new IngressController("ingress", {
-    ingress: settings.ingress,
-    addressPools: metallb.pools,
-    skipAwait: settings.skipAwait,
-});
+const metallb = new Metallb(
+    "metallb",
+    {
+        namespace: settings.metallb.namespace,
+        releaseName: settings.metallb.releaseName,
+        chart: settings.metallb.chart,
+        pools,
+        l2AdvertisementName: settings.metallb.l2AdvertisementName,
+        skipAwait: settings.skipAwait,
+    },
+    afterGuardParameters,
+);
 
-const governance = new NamespaceGovernance("namespace-governance", {
-    namespaces: settings.namespaces,
-    services: settings.services,
-    network: { podCidr: settings.network.podCidr, serviceCidr: settings.network.serviceCidr },
-});
+const ingress = new IngressController(
+    "ingress",
+    {
+        ingress: settings.ingress,
+        addressPools: metallb.pools,
+        skipAwait: settings.skipAwait,
+    },
+    afterGuardParameters,
+);
 
-new ArgoWorkflows("argo-workflows", {
-    argo: settings.argo,
-    workflowNamespaceResources: Object.values(governance.namespaces),
-    skipAwait: settings.skipAwait,
-});
+const governance = new NamespaceGovernance(
+    "namespace-governance",
+    {
+        namespaces: settings.namespaces,
+        services: settings.services,
+        network: { podCidr: settings.network.podCidr, serviceCidr: settings.network.serviceCidr },
+    },
+    afterGuardParameters,
+);
 
-const discovery = new ServiceDiscovery("service-discovery", {
-    namespaces: settings.argo.workflowNamespaces,
-    services: settings.services,
-    clusterDomain: settings.network.clusterDomain,
-    dnsProbe: settings.dnsProbe,
-    governance: [governance],
-    skipAwait: settings.skipAwait,
-});
+const argo = new ArgoWorkflows(
+    "argo-workflows",
+    {
+        argo: settings.argo,
+        workflowNamespaceResources: Object.values(governance.namespaces),
+        skipAwait: settings.skipAwait,
+    },
+    afterGuardParameters,
+);
+
+const discovery = new ServiceDiscovery(
+    "service-discovery",
+    {
+        namespaces: settings.argo.workflowNamespaces,
+        services: settings.services,
+        clusterDomain: settings.network.clusterDomain,
+        dnsProbe: settings.dnsProbe,
+        governance: [governance],
+        skipAwait: settings.skipAwait,
+    },
+    afterGuardParameters,
+);
+
+guardComponents([metallb, ingress, governance, argo, discovery]);
 
 /** The address the ingress controller's LoadBalancer Service requests, e.g. 192.168.1.249. */
 export const ingressAddress = settings.ingress.reservedAddress;

@@ -3,6 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../lib/addresses/ip";
+import { limitRangeName, resourceQuotaName } from "../lib/kubernetes/governedObjects";
 import { ResourceValues } from "../lib/kubernetes/resources";
 
 /** The LimitRange of a governed namespace: one item of type Container. */
@@ -143,7 +144,7 @@ export class NamespaceGovernance extends pulumi.ComponentResource {
                 `${childName}-quota`,
                 {
                     metadata: {
-                        name: `${namespaceName}-quota`,
+                        name: resourceQuotaName(namespaceName),
                         namespace: namespaceName,
                         annotations: ownedOutright,
                     },
@@ -159,7 +160,7 @@ export class NamespaceGovernance extends pulumi.ComponentResource {
                 `${childName}-limits`,
                 {
                     metadata: {
-                        name: `${namespaceName}-limits`,
+                        name: limitRangeName(namespaceName),
                         namespace: namespaceName,
                         annotations: ownedOutright,
                     },

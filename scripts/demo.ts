@@ -4,11 +4,12 @@
 // conflict. Run by scripts/demo.sh inside scripts/control-plane.sh, which tears everything down.
 
 import * as path from "path";
-import { Cluster, KubernetesObject } from "../test/integration/cluster";
+import { apiMessageOf, Cluster, KubernetesObject } from "../test/integration/cluster";
 import { runOrFail } from "../test/integration/commands";
 import {
     allocationOf,
     argoApi,
+    pointTrainingTemplateAtServiceDns,
     quotaReference,
     readWorkflow,
     recreateSeedCluster,
@@ -143,6 +144,10 @@ async function main(): Promise<void> {
             5,
             "A workflow run by Argo's controller after the update: admitted, with the settings' resources",
         );
+        // The admission guard refuses pods that reach MLflow at a LoadBalancer IP: the seed's
+        // template takes MLflow's cluster-DNS name first.
+        await pointTrainingTemplateAtServiceDns(cluster);
+        console.log(`  ${seed.workflowTemplate}: MLFLOW_TRACKING_URI=${seed.mlflowServiceUri}\n`);
         const admitted = await submitTrainingWorkflow(cluster, {
             "simulated-node.homelab-platform.test/run-seconds": "30",
         });
@@ -170,7 +175,10 @@ async function main(): Promise<void> {
         });
         console.log(`\n  ${seed.quotaName} used: ${JSON.stringify(used)}`);
 
-        step(6, "The policy pack refuses a program that puts 192.168.1.249 back into the auto-assign pool");
+        step(
+            6,
+            "The policy pack refuses a program that puts 192.168.1.249 back into the auto-assign pool; the API server, the seed's kubectl delete",
+        );
         regressions.setSettings("seed-regressions", { scenario: "ingress-ip-in-auto-pool" });
         const blocked = await regressions.preview([...policyPackArgs(), ...quietFlags]);
         if (blocked.code === 0) {
@@ -183,6 +191,17 @@ async function main(): Promise<void> {
                 .join("\n"),
         );
         console.log(`\n  (pulumi preview exited with ${blocked.code}, as it should)`);
+        // And the API server itself refuses the seed's hand command (the admission guard).
+        const refusal = await cluster.deleteAsKubectl(quotaReference).then(
+            () => undefined,
+            (error: unknown) => apiMessageOf(error),
+        );
+        if (refusal === undefined) {
+            throw new Error("the API server let the quota be deleted");
+        }
+        console.log(
+            `\n  $ kubectl delete resourcequota ${seed.quotaName} -n ${seed.workflowNamespace}\n  ${refusal}`,
+        );
     } finally {
         regressions.dispose();
         platform.dispose();

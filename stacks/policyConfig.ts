@@ -24,7 +24,9 @@ export function policyConfigOf(settings: StackSettings): PolicyConfigFile {
     const dns = { exemptNamespaces: kubernetesNamespaces, clusterDomain: network.clusterDomain };
     return {
         "namespaces-have-resource-quota": {
-            exemptNamespaces: [...new Set([...kubernetesNamespaces, ...platformNamespaces])],
+            // `default` too: every cluster has it and nothing of the platform runs there; `npm run
+            // audit`, which reads every namespace of the cluster, would otherwise demand a quota for it.
+            exemptNamespaces: [...new Set([...kubernetesNamespaces, "default", ...platformNamespaces])],
             quotaNamespaces: settings.namespaces.map((namespace) => namespace.name),
             requireQuotaForWorkloadNamespaces: false,
         },

@@ -4,6 +4,7 @@
 // resource sizes stay plain values (never Outputs) so policies can check them during
 // `pulumi preview`.
 
+import type { AdmissionGuardSettings } from "../components/admissionRules";
 import type { ArgoWorkflowsSettings } from "../components/argo";
 import type { IngressSettings } from "../components/ingress";
 import type { MetallbArgs } from "../components/metallb";
@@ -55,4 +56,6 @@ export interface StackSettings {
     dnsProbe: DnsProbeSettings;
     /** Skip the provider's readiness waits (for control planes without nodes, such as the local test stack). */
     skipAwait: boolean;
+    /** What the API server does with a request the admission guard refuses. */
+    admissionGuard: AdmissionGuardSettings;
 }

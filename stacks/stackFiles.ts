@@ -10,7 +10,8 @@ import { RawSettings, SettingKey } from "./validation";
 
 interface ProjectFile {
     name: string;
-    config?: Record<string, { default?: unknown }>;
+    /** The project's settings with their defaults, and values for other namespaces (`kubernetes:...`). */
+    config?: Record<string, { default?: unknown } | unknown>;
 }
 
 interface StackFile {
@@ -30,8 +31,9 @@ export function readStackFiles(projectDirectory: string, stack: string): RawSett
     }
     const raw: Record<string, unknown> = {};
     for (const [key, declaration] of Object.entries(project.config ?? {})) {
-        if (declaration.default !== undefined) {
-            raw[key] = declaration.default;
+        const fallback = (declaration as { default?: unknown } | undefined)?.default;
+        if (!key.includes(":") && fallback !== undefined) {
+            raw[key] = fallback;
         }
     }
     for (const [key, value] of Object.entries(readYaml<StackFile>(stackFile).config ?? {})) {

@@ -14,6 +14,7 @@ import {
 } from "./crossSectionRules";
 import { Problems } from "./problems";
 import { unknownKeyMessage } from "./reader";
+import { readAdmissionGuard } from "./sections/admissionGuard";
 import { readArgo } from "./sections/argo";
 import { readCharts } from "./sections/charts";
 import { readDnsProbe } from "./sections/dnsProbe";
@@ -37,6 +38,7 @@ export const settingKeys = [
     "dnsProbe",
     "charts",
     "skipAwait",
+    "admissionGuard",
 ] as const;
 export type SettingKey = (typeof settingKeys)[number];
 
@@ -68,6 +70,8 @@ export function validateSettings(raw: RawSettings): StackSettings {
         problems.invalid("skipAwait", skipAwait, "must be true or false");
     }
 
+    const admissionGuard = readAdmissionGuard(problems, raw.admissionGuard);
+
     problems.throwIfAny();
     return {
         network: network.settings,
@@ -78,5 +82,6 @@ export function validateSettings(raw: RawSettings): StackSettings {
         services,
         dnsProbe,
         skipAwait: skipAwait === true,
+        admissionGuard,
     };
 }

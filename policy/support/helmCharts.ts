@@ -8,7 +8,7 @@
 // policies and its rendered objects are what gets checked. Its values are still read whenever they
 // do arrive, as under Pulumi's mocks, which record arguments.
 
-import { EngineResource, KubernetesObject, parentUrns } from "./kubernetes";
+import { EngineResource, KubernetesObject, parentUrns, pulumiNameOf } from "./kubernetes";
 import { isUnknown, PlainRecord, recordAt, stringAt, UnknownValue } from "./plainValues";
 
 export interface HelmInstall {
@@ -45,7 +45,7 @@ export function readHelmInstalls(objects: KubernetesObject[], resources: EngineR
             chart: chart === undefined || isUnknown(chart) ? chart : chartBaseName(chart),
             values: recordAt(object.body, "values"),
             rendered: parents.has(object.resource.urn),
-            description: `${object.kind} ${shownNamespace}/${shownRelease} (Pulumi name "${object.resource.name}")`,
+            description: `${object.kind} ${shownNamespace}/${shownRelease}${pulumiNameOf(object.resource)}`,
         };
     });
 }

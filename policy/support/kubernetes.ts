@@ -199,10 +199,18 @@ function shown(value: string | UnknownValue): string {
     return isUnknown(value) ? "(unknown)" : value;
 }
 
+/**
+ * ` (Pulumi name "ingress")` for a resource of a Pulumi program; nothing for an object read from a
+ * live cluster (`npm run audit`), which has no Pulumi name and whose URN is not a Pulumi URN.
+ */
+export function pulumiNameOf(resource: EngineResource): string {
+    return resource.urn.startsWith("urn:pulumi:") ? ` (Pulumi name "${resource.name}")` : "";
+}
+
 /** `Service ingress-nginx/ingress-nginx-controller (Pulumi name "ingress")`: how messages name an object. */
 export function describe(object: KubernetesObject, namespaced = true): string {
     const where = namespaced ? `${shown(object.namespace)}/${shown(object.name)}` : shown(object.name);
-    return `${object.kind} ${where} (Pulumi name "${object.resource.name}")`;
+    return `${object.kind} ${where}${pulumiNameOf(object.resource)}`;
 }
 
 export interface LabelSelector {

@@ -317,6 +317,29 @@ export const malformedSettings: MalformedSetting[] = [
         problem:
             'dnsProbe.resources.requests.memory: "16MB" is not a Kubernetes quantity (e.g. 500m, 2, 256Mi, 1Gi)',
     },
+    // admissionGuard
+    {
+        title: "Deny and Warn together, which the API server refuses in a binding",
+        edit: (raw) => (raw.admissionGuard = { validationActions: ["Deny", "Warn"] }),
+        problem:
+            'admissionGuard.validationActions: ["Deny","Warn"] lists Deny and Warn together, which the API server refuses: Deny to refuse, [Warn] or [Warn, Audit] to let requests through with a warning',
+    },
+    {
+        title: "a validation action the API server does not know",
+        edit: (raw) => (raw.admissionGuard = { validationActions: ["Ignore"] }),
+        problem: 'admissionGuard.validationActions[0]: "Ignore" must be one of Deny, Warn, Audit',
+    },
+    {
+        title: "no validation action at all",
+        edit: (raw) => (raw.admissionGuard = { validationActions: [] }),
+        problem:
+            "admissionGuard.validationActions: [] must list at least one action: Deny (the default), Warn or Audit",
+    },
+    {
+        title: "the way out written as a single word",
+        edit: (raw) => (raw.admissionGuard = { validationActions: "Warn" }),
+        problem: 'admissionGuard.validationActions: "Warn" must be a list',
+    },
     {
         title: "skipAwait written as text",
         edit: (raw) => (raw.skipAwait = "yes"),

@@ -62,6 +62,38 @@ export class Cluster {
         await this.client.delete(Cluster.spec(reference));
     }
 
+    /**
+     * Deletes the object as `kubectl delete` does (background propagation), or only asks the API
+     * server whether it would (`dryRun`), and returns the warnings it answered with.
+     */
+    async deleteAsKubectl(reference: ObjectReference, dryRun = false): Promise<string[]> {
+        const { response } = await this.client.delete(
+            Cluster.spec(reference),
+            undefined,
+            dryRun ? "All" : undefined,
+            undefined,
+            undefined,
+            "Background",
+        );
+        return warningsOf(response.headers);
+    }
+
+    /** Creates the object (or only asks, with `dryRun`) and returns it with the API server's warnings. */
+    async createWithWarnings(
+        object: KubernetesObject,
+        dryRun = false,
+    ): Promise<{ object: KubernetesObject; warnings: string[] }> {
+        const { response, body } = await this.client.create(
+            object as k8s.KubernetesObject,
+            undefined,
+            dryRun ? "All" : undefined,
+        );
+        return {
+            object: plain(body, object.apiVersion, object.kind),
+            warnings: warningsOf(response.headers),
+        };
+    }
+
     /** Deletes the object if it exists. */
     async deleteIfPresent(reference: ObjectReference): Promise<void> {
         try {
@@ -79,8 +111,13 @@ export class Cluster {
         patch: KubernetesObject,
         fieldManager?: string,
     ): Promise<KubernetesObject> {
+        const target = Cluster.spec(reference);
         const response = await this.client.patch(
-            { ...Cluster.spec(reference), ...patch } as k8s.KubernetesObject,
+            {
+                ...target,
+                ...patch,
+                metadata: { ...patch.metadata, ...target.metadata },
+            } as k8s.KubernetesObject,
             undefined,
             undefined,
             fieldManager,
@@ -113,6 +150,37 @@ export class Cluster {
                 { headers: { "Content-Type": k8s.PatchUtils.PATCH_FORMAT_JSON_MERGE_PATCH } },
             );
         return plain(response.body, "v1", "Service");
+    }
+
+    /** A short-lived token of a ServiceAccount (the TokenRequest API, as `kubectl create token`). */
+    async serviceAccountToken(namespace: string, name: string): Promise<string> {
+        const response = await this.config
+            .makeApiClient(k8s.CoreV1Api)
+            .createNamespacedServiceAccountToken(name, namespace, {
+                spec: { audiences: [], expirationSeconds: 3600 },
+            } as k8s.AuthenticationV1TokenRequest);
+        return response.body.status!.token;
+    }
+
+    /** A kubeconfig for this cluster that authenticates with the given bearer token only. */
+    kubeconfigFor(user: string, token: string): string {
+        const cluster = this.config.getCurrentCluster();
+        if (!cluster) {
+            throw new Error("no current cluster in KUBECONFIG");
+        }
+        const authority = cluster.caData
+            ? { "certificate-authority-data": cluster.caData }
+            : cluster.caFile
+              ? { "certificate-authority": cluster.caFile }
+              : { "insecure-skip-tls-verify": true };
+        return JSON.stringify({
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [{ name: "cluster", cluster: { server: cluster.server, ...authority } }],
+            users: [{ name: user, user: { token } }],
+            contexts: [{ name: user, context: { cluster: "cluster", user } }],
+            "current-context": user,
+        });
     }
 
     /** Events about one object, oldest first. */
@@ -187,6 +255,15 @@ function plain(body: unknown, apiVersion: string, kind: string): KubernetesObjec
     const version = apiVersion.split("/").pop() ?? "";
     const modelType = `${version.charAt(0).toUpperCase()}${version.slice(1)}${kind}`;
     return JSON.parse(JSON.stringify(k8s.ObjectSerializer.serialize(body, modelType))) as KubernetesObject;
+}
+
+/** The texts of the API server's `Warning: 299 - "..."` headers. */
+export function warningsOf(headers: Record<string, string | string[] | undefined>): string[] {
+    const header = headers.warning;
+    const text = Array.isArray(header) ? header.join(", ") : (header ?? "");
+    return [...text.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)].map((match) =>
+        match[1].replace(/\\(.)/g, "$1"),
+    );
 }
 
 export function statusCodeOf(error: unknown): number | undefined {

@@ -1,10 +1,12 @@
 // Drift: the governed objects deleted or edited behind the stack's back, as a `kubectl delete` or
-// a `kubectl edit` would. A plain `pulumi preview`
+// a `kubectl edit` would, with the admission guard in Warn mode (its way out: it refuses the
+// deletes otherwise, as admissionGuard.test.ts shows). A plain `pulumi preview`
 // shows it (the project refreshes before every operation) and a plain `pulumi up` puts it back,
 // taking fields back from the other field manager. Runs after platform.test.ts.
 
 import * as assert from "assert";
 import { apiMessageOf, Cluster } from "./cluster";
+import { waitForGuard } from "./guard";
 import { metallbApi, quotaReference, seed } from "./seed";
 import { localStack, PulumiWorkspace } from "./workspace";
 
@@ -34,6 +36,10 @@ describe("drift behind the stack's back", function () {
 
     before(async () => {
         workspace = await localStack();
+        workspace.setSettings("homelab-platform", { admissionGuard: { validationActions: ["Warn"] } });
+        const warn = await workspace.up();
+        assert.strictEqual(warn.code, 0, warn.output);
+        await waitForGuard(cluster, "Warn");
         await cluster.mergePatch(quotaReference, { spec: { hard: { "requests.cpu": "1" } } }, "kubectl-edit");
         await cluster.delete(limitRange);
         await cluster.delete(dnsPolicy);
@@ -79,6 +85,7 @@ describe("drift behind the stack's back", function () {
     });
 
     it("a plain pulumi up puts everything back, also what another field manager edited", async () => {
+        workspace.resetSettings();
         const result = await workspace.up();
         assert.strictEqual(result.code, 0, result.output);
         const quota = await cluster.read(quotaReference);

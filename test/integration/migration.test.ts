@@ -13,6 +13,7 @@ import {
     autoAssignService,
     ensureNamespace,
     metallbApi,
+    pointTrainingTemplateAtServiceDns,
     quotaReference,
     readWorkflow,
     seed,
@@ -218,7 +219,32 @@ describe("pulumi up on the seed's cluster", function () {
             }
         });
 
-        it("admits a workflow run by the real Argo controller, its containers carrying the settings' resources, counted by the quota", async () => {
+        it("refuses the pods of the seed's WorkflowTemplate, which reaches MLflow at a LoadBalancer IP: the workflow fails with the guard's message", async () => {
+            const name = await submitTrainingWorkflow(cluster);
+            const failed = await cluster.waitFor("the workflow to fail", async () => {
+                const workflow = await readWorkflow(cluster, name);
+                return ["Failed", "Error"].includes(workflow.status?.phase) ? workflow : undefined;
+            });
+            assert.ok(
+                String(failed.status.message).includes(
+                    "is forbidden: ValidatingAdmissionPolicy 'homelab-platform-service-dns' with binding 'homelab-platform-service-dns' " +
+                        "denied request: Pod seldon-system/training-pipeline-",
+                ) &&
+                    String(failed.status.message).includes(
+                        'container main env MLFLOW_TRACKING_URI="http://192.168.1.203:5000" points at 192.168.1.203, an address of MetalLB pool homelab-pool',
+                    ),
+                JSON.stringify(failed.status),
+            );
+            await cluster.delete({
+                apiVersion: argoApi,
+                kind: "Workflow",
+                name,
+                namespace: seed.workflowNamespace,
+            });
+        });
+
+        it("admits a workflow run by the real Argo controller once its template uses MLflow's DNS name, its containers carrying the settings' resources, counted by the quota", async () => {
+            await pointTrainingTemplateAtServiceDns(cluster);
             // The pod stays up long enough to be counted (the node exits simulated steps after that).
             const name = await submitTrainingWorkflow(cluster, {
                 "simulated-node.homelab-platform.test/run-seconds": "600",

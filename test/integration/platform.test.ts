@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { apiMessageOf, Cluster, KubernetesObject, statusCodeOf } from "./cluster";
+import { waitForGuard } from "./guard";
 import { allocationOf, metallbApi, quotaReference, seed } from "./seed";
 import { localStack, policyPackArgs, PulumiWorkspace, repositoryRoot } from "./workspace";
 
@@ -314,12 +315,19 @@ describe("the local stack on a fresh cluster", function () {
 
         it("rejects that pod with the seed's error once the LimitRange is gone, and pulumi up --refresh restores it", async () => {
             const [limitRange] = await cluster.list("v1", "LimitRange", seed.workflowNamespace);
-            await cluster.delete({
+            const reference = {
                 apiVersion: "v1",
                 kind: "LimitRange",
                 name: limitRange.metadata.name,
                 namespace: seed.workflowNamespace,
-            });
+            };
+            // The admission guard refuses to delete it; its way out, Warn, lets it go with a warning.
+            await assert.rejects(cluster.delete(reference), (error: unknown) => statusCodeOf(error) === 403);
+            workspace.setSettings(project, { admissionGuard: { validationActions: ["Warn"] } });
+            const warn = await workspace.up();
+            assert.strictEqual(warn.code, 0, warn.output);
+            await waitForGuard(cluster, "Warn");
+            await cluster.deleteAsKubectl(reference);
             try {
                 await cluster.create(podDeclaringNothing("no-defaults"));
                 assert.fail("the pod was admitted without a LimitRange");
@@ -332,6 +340,7 @@ describe("the local stack on a fresh cluster", function () {
                     apiMessageOf(error),
                 );
             }
+            workspace.resetSettings();
             const result = await workspace.up(["--refresh"]);
             assert.strictEqual(result.code, 0, result.output);
             assert.strictEqual((await cluster.list("v1", "LimitRange", seed.workflowNamespace)).length, 1);

@@ -25,6 +25,8 @@ export const seed = {
     workflowTemplate: "training-pipeline",
     /** The workaround: MLflow's LoadBalancer IP instead of its cluster-DNS name. */
     mlflowLoadBalancerUri: "http://192.168.1.203:5000",
+    /** MLflow's address as the platform publishes it. */
+    mlflowServiceUri: "http://mlflow.mlflow.svc.cluster.local:5000",
 };
 
 export const quotaReference = {
@@ -151,6 +153,31 @@ export async function installSeedIngress(echo = false, wait = true): Promise<voi
     );
 }
 
+/**
+ * A second ingress-nginx release, installed as the seed installed the first: `helm install
+ * ingress-nginx ... --set controller.service.loadBalancerIP=192.168.1.249`, in a namespace of its own.
+ */
+export const secondIngress = {
+    release: "ingress-nginx",
+    namespace: "ingress-lab",
+    service: "ingress-nginx-controller",
+    args: [
+        "install",
+        "ingress-nginx",
+        fixtureChart("ingress-nginx"),
+        "--namespace",
+        "ingress-lab",
+        "--create-namespace",
+        "--set",
+        `controller.service.loadBalancerIP=${seed.ingressAddress}`,
+        // A second release must not take the first one's cluster-wide names.
+        "--set",
+        "controller.ingressClassResource.name=lab",
+        "--set",
+        "controller.admissionWebhooks.enabled=false",
+    ],
+};
+
 /** The LoadBalancer address MetalLB gave a Service, and the pool it says it came from. */
 export interface Allocation {
     address?: string;
@@ -172,6 +199,36 @@ export function autoAssignService(name: string, namespace: string): KubernetesOb
         metadata: { name, namespace },
         spec: { type: "LoadBalancer", selector: { app: name }, ports: [{ name: "http", port: 80 }] },
     };
+}
+
+/**
+ * The fix the guard asks for after the migration: the seed's WorkflowTemplate reaches MLflow by its
+ * cluster-DNS name (as the platform publishes it in `platform-endpoints`), not a LoadBalancer IP.
+ */
+export async function pointTrainingTemplateAtServiceDns(cluster: Cluster): Promise<void> {
+    const template = await cluster.read({
+        apiVersion: argoApi,
+        kind: "WorkflowTemplate",
+        name: seed.workflowTemplate,
+        namespace: seed.workflowNamespace,
+    });
+    const templates = template.spec.templates.map((entry: KubernetesObject) => ({
+        ...entry,
+        container: {
+            ...entry.container,
+            env: [{ name: "MLFLOW_TRACKING_URI", value: seed.mlflowServiceUri }],
+        },
+    }));
+    await cluster.mergePatch(
+        {
+            apiVersion: argoApi,
+            kind: "WorkflowTemplate",
+            name: seed.workflowTemplate,
+            namespace: seed.workflowNamespace,
+        },
+        { spec: { templates } },
+        "kubectl-edit",
+    );
 }
 
 /** Submits a Workflow from the seed's WorkflowTemplate, as `argo submit --from workflowtemplate/...` does. */

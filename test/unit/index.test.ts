@@ -43,9 +43,10 @@ describe("program (index.ts)", () => {
             assert.strictEqual(run.outputs.addressPlan, printed.replace("stack homelab:", "stack test:"));
         });
 
-        it("declares only the five components at the top, every other resource inside one of them", () => {
+        it("declares only the six components at the top, every other resource inside one of them", () => {
             const topLevel = run.resources.filter((resource) => resource.parent === undefined);
             assert.deepStrictEqual(topLevel.map((resource) => `${resource.type} ${resource.name}`).sort(), [
+                "homelab:platform:AdmissionGuard admission-guard",
                 "homelab:platform:ArgoWorkflows argo-workflows",
                 "homelab:platform:IngressController ingress",
                 "homelab:platform:Metallb metallb",
@@ -59,7 +60,7 @@ describe("program (index.ts)", () => {
                 while (ancestor.parent !== undefined && byUrn.has(ancestor.parent)) {
                     ancestor = byUrn.get(ancestor.parent)!;
                 }
-                assert.ok(componentUrns.has(ancestor.urn), `${resource.name} is outside the five components`);
+                assert.ok(componentUrns.has(ancestor.urn), `${resource.name} is outside the six components`);
             }
         });
 

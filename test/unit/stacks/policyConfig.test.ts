@@ -33,7 +33,7 @@ describe("the policy pack's configuration, from the settings", () => {
         const dns = { exemptNamespaces: exempt, clusterDomain: "lab.internal" };
         assert.deepStrictEqual(policyConfigOf(validateSettings(raw as RawSettings)), {
             "namespaces-have-resource-quota": {
-                exemptNamespaces: [...exempt, "lb", "ingress-nginx", "argo"],
+                exemptNamespaces: [...exempt, "default", "lb", "ingress-nginx", "argo"],
                 quotaNamespaces: ["seldon-system", "training"],
                 requireQuotaForWorkloadNamespaces: false,
             },
