@@ -3,10 +3,5 @@
 // first when a source is newer (see build.js); a packed copy (`npm pack`) holds dist/ alone.
 "use strict";
 
-const fs = require("fs");
-const path = require("path");
-
-if (fs.existsSync(path.join(__dirname, "index.ts"))) {
-    require("./build").buildIfStale();
-}
+require("./build").buildIfStale();
 require("./dist/index.js");

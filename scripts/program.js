@@ -1,4 +1,4 @@
-// The program Pulumi runs (Pulumi.yaml `main`): the bundle of index.ts, rebuilt first if a source
+// The program Pulumi runs (package.json's main): the bundle of index.ts, rebuilt first if a source
 // changed since it was built (see build-program.js). Its exports are the stack's outputs.
 "use strict";
 

@@ -3,9 +3,9 @@
 // The engine wraps every resource's properties (stack and resource policies alike) in
 // `unknownCheckingProxy`: reading a value that is unknown during preview throws UnknownValueError,
 // and a policy that lets it escape is reported as "can't run during preview" and downgraded to
-// advisory. Policies here copy the properties they need into plain values first, turning each
-// unknown into the `unknownValue` marker, so a check can skip exactly what it cannot know and still
-// decide everything else.
+// advisory. Policies here read the properties they need as plain values first (toPlain), with each
+// unknown turned into the `unknownValue` marker, so a check can skip exactly what it cannot know
+// and still decide everything else.
 
 import { Secret } from "@pulumi/policy";
 
@@ -64,7 +64,8 @@ function isPlainObject(value: object): boolean {
 
 /**
  * True when `value` is already what toPlain would return: plain data with no unknown sentinel,
- * secret, class instance, function or undefined anywhere in it. Reads without allocating.
+ * secret, engine proxy, class instance, function or undefined anywhere in it. Reads without
+ * allocating.
  */
 function isAlreadyPlain(value: unknown): boolean {
     switch (typeof value) {
@@ -85,7 +86,7 @@ function isAlreadyPlain(value: unknown): boolean {
                 }
                 return true;
             }
-            if (!isPlainObject(value)) {
+            if (!isPlainObject(value) || unwrapped(value) !== value) {
                 return false;
             }
             for (const key in value) {

@@ -70,6 +70,17 @@ describe("plain values: reading properties the way the engine hands them over", 
         );
     });
 
+    it("reads through a proxy nested in plain data, as through one at the top", () => {
+        const nested = {
+            metadata: { name: "pool" },
+            spec: unknownCheckingProxy({ addresses: [unknownString] }),
+        };
+        assert.deepStrictEqual(toPlain(nested), {
+            metadata: { name: "pool" },
+            spec: { addresses: [unknownValue] },
+        });
+    });
+
     it("drops undefined, functions and class instances at any depth, and keeps array slots as null", () => {
         class Asset {}
         assert.deepStrictEqual(
