@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { kindKeyOf, kinds, readObject } from "../support/kubernetes";
+import { readObject, validateOnlyType } from "../support/kubernetes";
 import { isUnknown } from "../support/plainValues";
 import { limitFields, misorderedLimits } from "../../lib/kubernetes/limitRanger";
 import { parseQuantity } from "../../lib/kubernetes/quantity";
@@ -19,10 +19,8 @@ export const limitRangeValuesAreOrdered: ResourceValidationPolicy = {
     description: "LimitRange values must satisfy min <= defaultRequest <= default <= max.",
     enforcementLevel: "mandatory",
     severity: "medium",
-    validateResource: (args, reportViolation) => {
-        if (kindKeyOf(args.type) !== kinds.limitRange) {
-            return;
-        }
+    // LimitRange exists in core/v1 only.
+    validateResource: validateOnlyType("kubernetes:core/v1:LimitRange", (args, reportViolation) => {
         const object = readObject(args);
         if (!object) {
             return;
@@ -53,5 +51,5 @@ export const limitRangeValuesAreOrdered: ResourceValidationPolicy = {
                 }
             }
         }
-    },
+    }),
 };

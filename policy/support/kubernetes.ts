@@ -3,6 +3,7 @@
 // Chart or a yaml.v2 ConfigGroup). Types look like `kubernetes:core/v1:Service` or
 // `kubernetes:metallb.io/v1beta1:IPAddressPool`.
 
+import { ResourceValidation } from "@pulumi/policy";
 import {
     isRecord,
     isUnknown,
@@ -91,6 +92,16 @@ export const kinds = {
     helmChart: kindKey("helm.sh", "Chart"),
 };
 
+/**
+ * A resource validation for one Pulumi type only (`kubernetes:core/v1:LimitRange`). The engine's
+ * pack runner (`@pulumi/policy`'s server) reads `__pulumiType` off a single validation and skips
+ * every resource of another type without deserializing it or calling the policy, as it does for
+ * `validateResourceOfType`, which needs the resource class (and so `@pulumi/kubernetes`) loaded.
+ */
+export function validateOnlyType(pulumiType: string, validate: ResourceValidation): ResourceValidation {
+    return Object.assign(validate, { __pulumiType: pulumiType });
+}
+
 /** A Kubernetes object read from one engine resource, with its properties as plain values. */
 export interface KubernetesObject {
     resource: EngineResource;
@@ -109,6 +120,17 @@ export interface KubernetesObject {
 export function stringMap(value: PlainRecord | UnknownValue): Record<string, string> | UnknownValue {
     if (isUnknown(value)) {
         return value;
+    }
+    let allStrings = true;
+    for (const key in value) {
+        if (typeof value[key] !== "string") {
+            allStrings = false;
+            break;
+        }
+    }
+    if (allStrings) {
+        // Plain data is never mutated by the pack: a map of strings is already what it reads as.
+        return value as Record<string, string>;
     }
     const result: Record<string, string> = {};
     for (const [key, item] of Object.entries(value)) {
@@ -130,24 +152,8 @@ function providerNamespace(resource: EngineResource): string | UnknownValue | un
     return stringAt(props, "namespace");
 }
 
-/**
- * Objects already read, per engine resource: every policy of the pack reads the same resources,
- * and copying each one's properties out of the engine's proxy once (not once per policy) keeps
- * the pack's time and garbage linear in the number of resources. Read objects are never mutated.
- */
-const readObjects = new WeakMap<EngineResource, KubernetesObject | null>();
-
 /** Reads one engine resource as a Kubernetes object; undefined for non-Kubernetes resources. */
 export function readObject(resource: EngineResource): KubernetesObject | undefined {
-    let object = readObjects.get(resource);
-    if (object === undefined) {
-        object = readObjectOnce(resource) ?? null;
-        readObjects.set(resource, object);
-    }
-    return object ?? undefined;
-}
-
-function readObjectOnce(resource: EngineResource): KubernetesObject | undefined {
     const type = parseResourceType(resource.type);
     if (!type) {
         return undefined;

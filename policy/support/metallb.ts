@@ -71,9 +71,6 @@ function readWritten(spec: PlainValue | undefined): WrittenAddresses | UnknownVa
     };
 }
 
-/** Pools already read, per object: several policies read the same pools in one run. */
-const readPoolCache = new WeakMap<KubernetesObject, AddressPool>();
-
 function readPool(object: KubernetesObject): AddressPool {
     const spec = recordAt(object.body, "spec");
     const written = readWritten(object.body.spec);
@@ -101,19 +98,14 @@ function readPool(object: KubernetesObject): AddressPool {
         entries,
         written,
         autoAssign: isUnknown(autoAssign) ? autoAssign : autoAssign !== false,
-        description: describe(object),
+        get description() {
+            return describe(object);
+        },
     };
 }
 
 export function readPools(objects: KubernetesObject[]): AddressPool[] {
-    return objects.map((object) => {
-        let pool = readPoolCache.get(object);
-        if (!pool) {
-            pool = readPool(object);
-            readPoolCache.set(object, pool);
-        }
-        return pool;
-    });
+    return objects.map(readPool);
 }
 
 /** The pool's other entries that read addresses: what it keeps if `index` is removed. */

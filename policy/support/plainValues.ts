@@ -28,8 +28,11 @@ const unknownSentinels = new Set([
     "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
 ]);
 
+/** Every sentinel is a 36-character UUID: the length alone clears almost every string without hashing it. */
+const sentinelLength = 36;
+
 export function isUnknownSentinel(text: string): boolean {
-    return unknownSentinels.has(text);
+    return text.length === sentinelLength && unknownSentinels.has(text);
 }
 
 export type PlainValue = null | boolean | number | string | UnknownValue | PlainValue[] | PlainRecord;

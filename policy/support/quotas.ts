@@ -39,7 +39,9 @@ export function readQuotas(objects: KubernetesObject[]): Quota[] {
             namespace: object.namespace,
             computeKeys,
             computeHard: isUnknown(computeKeys) ? computeKeys : computeHard,
-            description: describe(object),
+            get description() {
+                return describe(object);
+            },
         };
     });
 }
@@ -105,6 +107,13 @@ export function readLimitRanges(objects: KubernetesObject[]): LimitRange[] {
                 items.push(item);
             }
         }
-        return { object, namespace: object.namespace, items, description: describe(object) };
+        return {
+            object,
+            namespace: object.namespace,
+            items,
+            get description() {
+                return describe(object);
+            },
+        };
     });
 }

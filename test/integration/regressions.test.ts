@@ -42,6 +42,14 @@ const scenarios: Scenario[] = [
             'data MLFLOW_TRACKING_URI uses "http://192.168.1.203:5000", an address of IPAddressPool metallb-system/homelab-pool',
         ],
     },
+    {
+        // A policy the engine's runner calls for one Pulumi type only (validateOnlyType).
+        name: "limit-range-misordered",
+        expected: [
+            "limit-range-values-are-ordered",
+            "defaultRequest.memory 512Mi is greater than default.memory 256Mi",
+        ],
+    },
 ];
 
 describe("the policy pack blocks each debt from coming back", function () {

@@ -192,12 +192,28 @@ export function resourceValidationArgs(
     return args;
 }
 
+/**
+ * The engine runner's fast check: a policy whose single validation carries a Pulumi type
+ * (`validateResourceOfType`, or the pack's `validateOnlyType`) is not called for resources of
+ * any other type. An array of validations is always called.
+ */
+export function isCalledFor(policy: ResourceValidationPolicy, type: string): boolean {
+    const validate = policy.validateResource;
+    const onlyType = Array.isArray(validate)
+        ? undefined
+        : (validate as { __pulumiType?: unknown }).__pulumiType;
+    return typeof onlyType !== "string" || onlyType === "" || onlyType === type;
+}
+
 export async function runResourcePolicy(
     policy: ResourceValidationPolicy,
     spec: ResourceSpec,
     config: Record<string, unknown> = {},
 ): Promise<PolicyRun> {
     const { violations, report } = collector();
+    if (!isCalledFor(policy, spec.type)) {
+        return { violations };
+    }
     const resolved = configFor(policy, config);
     // A resource under validation knows its parent only as a URN (opts.parent).
     const [resource] = stackResources([{ ...spec, parent: undefined }]);

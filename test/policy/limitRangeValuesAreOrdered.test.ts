@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { limitRangeValuesAreOrdered } from "../../policy/policies/limitRangeValuesAreOrdered";
-import { resourceViolations, runResourcePolicy, unknownString } from "./harness";
+import { isCalledFor, resourceViolations, runResourcePolicy, unknownString } from "./harness";
 import { homelabStack, limitRange } from "./resources";
 
 const where = 'LimitRange seldon-system/limits (Pulumi name "limits") spec.limits[0] (type Container)';
@@ -89,5 +89,16 @@ describe("limit-range-values-are-ordered", () => {
         assert.deepStrictEqual(await runResourcePolicy(limitRangeValuesAreOrdered, oneUnknown), {
             violations: [],
         });
+    });
+
+    it("is called by the engine's runner for LimitRanges only", () => {
+        assert.ok(isCalledFor(limitRangeValuesAreOrdered, "kubernetes:core/v1:LimitRange"));
+        for (const type of [
+            "kubernetes:core/v1:Service",
+            "kubernetes:core/v1:LimitRangeList",
+            "pulumi:pulumi:Stack",
+        ]) {
+            assert.ok(!isCalledFor(limitRangeValuesAreOrdered, type), type);
+        }
     });
 });
