@@ -7,6 +7,7 @@
 // unknown turned into the `unknownValue` marker, so a check can skip exactly what it cannot know
 // and still decide everything else.
 
+import { types } from "util";
 import { Secret } from "@pulumi/policy";
 
 /** Stands for a value the engine does not know yet (during preview). */
@@ -81,6 +82,10 @@ function isAlreadyPlain(value: unknown): boolean {
             if (value === null) {
                 return true;
             }
+            // An engine proxy (of an object or an array) nested in plain data is read through by copyPlain.
+            if (types.isProxy(value)) {
+                return false;
+            }
             if (Array.isArray(value)) {
                 for (let index = 0; index < value.length; index++) {
                     if (!isAlreadyPlain(value[index])) {
@@ -89,7 +94,7 @@ function isAlreadyPlain(value: unknown): boolean {
                 }
                 return true;
             }
-            if (!isPlainObject(value) || unwrapped(value) !== value) {
+            if (!isPlainObject(value)) {
                 return false;
             }
             for (const key in value) {

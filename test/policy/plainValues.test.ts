@@ -79,6 +79,8 @@ describe("plain values: reading properties the way the engine hands them over", 
             metadata: { name: "pool" },
             spec: { addresses: [unknownValue] },
         });
+        const nestedArray = { spec: { addresses: unknownCheckingProxy(["10.0.0.1", unknownString]) } };
+        assert.deepStrictEqual(toPlain(nestedArray), { spec: { addresses: ["10.0.0.1", unknownValue] } });
     });
 
     it("drops undefined, functions and class instances at any depth, and keeps array slots as null", () => {
