@@ -21,7 +21,13 @@ export default tseslint.config(
         files: ["**/*.js"],
         languageOptions: {
             sourceType: "commonjs",
-            globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly" },
+            globals: {
+                require: "readonly",
+                module: "writable",
+                __dirname: "readonly",
+                __filename: "readonly",
+                process: "readonly",
+            },
         },
         rules: { "@typescript-eslint/no-require-imports": "off" },
     },

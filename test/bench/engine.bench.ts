@@ -97,7 +97,9 @@ async function tracePreview(
         ...(phases.packStart === undefined
             ? []
             : [
-                  `policy pack: start ${phases.packStart.toFixed(2)} (before the refresh), stack policies ${(phases.packStackPolicies ?? 0).toFixed(2)}`,
+                  `policy pack: start ${phases.packStart.toFixed(2)} (before the refresh), ` +
+                      `resource policies ${(phases.packResourcePolicies ?? 0).toFixed(2)} (${phases.packResourceCalls ?? 0} calls), ` +
+                      `stack policies ${(phases.packStackPolicies ?? 0).toFixed(2)}`,
               ]),
     ];
     console.log(

@@ -68,6 +68,9 @@ export interface PreviewPhases {
     packStart?: number;
     /** With a policy pack: the stack policies' call, at the end of the preview. */
     packStackPolicies?: number;
+    /** With a policy pack: the resource policies' calls, one per resource (wall time covered). */
+    packResourcePolicies?: number;
+    packResourceCalls?: number;
     /** Transform callbacks into the language host (one round trip each). */
     transformCalls: number;
     total: number;
@@ -107,6 +110,7 @@ export function previewPhases(spans: Span[]): PreviewPhases {
     const packPlugin = named("pulumirpc.LanguageRuntime/RunPlugin")[0];
     const packConfigured = named("pulumirpc.Analyzer/Configure")[0];
     const stackPolicies = named("pulumirpc.Analyzer/AnalyzeStack")[0];
+    const resourcePolicies = named("pulumirpc.Analyzer/Analyze");
     const firstRegistration = Math.min(...registrations.map((span) => span.start));
     const lastRegistration = Math.max(...registrations.map((span) => span.end));
     return {
@@ -122,6 +126,9 @@ export function previewPhases(spans: Span[]): PreviewPhases {
         finish: root.end - lastRegistration,
         ...(packPlugin && packConfigured ? { packStart: packConfigured.end - packPlugin.start } : {}),
         ...(stackPolicies ? { packStackPolicies: stackPolicies.end - stackPolicies.start } : {}),
+        ...(resourcePolicies.length > 0
+            ? { packResourcePolicies: covered(resourcePolicies), packResourceCalls: resourcePolicies.length }
+            : {}),
         transformCalls: named("pulumirpc.Callbacks/Invoke").length,
         total: root.end - root.start,
     };
