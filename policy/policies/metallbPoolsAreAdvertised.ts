@@ -131,9 +131,11 @@ export const metallbPoolsAreAdvertised: StackValidationPolicy = {
                 if (selectorsPending && isUnknown(pool.object.labels)) {
                     continue;
                 }
-                const addresses = isUnknown(pool.entries)
-                    ? ""
-                    : ` (${formatRanges(pool.entries.map((entry) => entry.range))})`;
+                // A pool with no readable entry is named for that by metallb-pool-addresses-are-valid.
+                const addresses =
+                    isUnknown(pool.entries) || pool.entries.length === 0
+                        ? ""
+                        : ` (${formatRanges(pool.entries.map((entry) => entry.range))})`;
                 reportViolation(
                     `${pool.description} is not covered by any L2Advertisement or BGPAdvertisement in ${namespace}: ` +
                         `MetalLB assigns its addresses${addresses} but never announces them, so they are unreachable from ` +

@@ -26,6 +26,11 @@ export interface WorkspaceOptions {
 
 type StackFile = { config: Record<string, unknown> } & Record<string, unknown>;
 
+/** The file backend's folder in a workspace's temporary folder (beside the program's). */
+function backendDirectory(workspaceFolder: string): string {
+    return path.join(workspaceFolder, "state");
+}
+
 export class PulumiWorkspace {
     private readonly pristineStackFile: string;
 
@@ -60,7 +65,7 @@ export class PulumiWorkspace {
             fs.writeFileSync(path.join(program, `Pulumi.${options.stack}.yaml`), "config: {}\n");
         }
         fs.symlinkSync(path.join(repositoryRoot, "node_modules"), path.join(program, "node_modules"));
-        const backend = path.join(directory, "state");
+        const backend = backendDirectory(directory);
         fs.mkdirSync(backend);
         const environment: NodeJS.ProcessEnv = {
             ...process.env,
@@ -142,8 +147,7 @@ export class PulumiWorkspace {
     /** The stack's state file in this workspace's file backend. */
     stateFilePath(project: string): string {
         return path.join(
-            path.dirname(this.directory),
-            "state",
+            backendDirectory(path.dirname(this.directory)),
             ".pulumi",
             "stacks",
             project,

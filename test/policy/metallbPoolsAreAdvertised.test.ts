@@ -61,6 +61,17 @@ describe("metallb-pools-are-advertised", () => {
         ]);
     });
 
+    it("names no addresses for a pool without a readable entry", async () => {
+        const empty = addressPool("empty-pool", ["not-an-address"]);
+        const specs = [general, empty, l2Advertisement("homelab-l2", { ipAddressPools: ["homelab-pool"] })];
+        const [violation] = await stackViolations(metallbPoolsAreAdvertised, specs);
+        assert.ok(
+            violation.message.includes("MetalLB assigns its addresses but never announces them"),
+            violation.message,
+        );
+        assert.ok(!violation.message.includes("()"), violation.message);
+    });
+
     it("rejects pools no selector matches, and pools whose advertisement lives in another namespace", async () => {
         const specs = [
             general,
