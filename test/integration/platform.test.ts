@@ -254,6 +254,22 @@ describe("the local stack on a fresh cluster", function () {
             assert.deepStrictEqual(providers, [`default_${sdkVersion.replace(/\./g, "_")}`]);
         });
 
+        it("configures that provider from Pulumi.yaml: ConfigMaps in place, a throttle a whole refresh fits in", async () => {
+            const project = yaml.load(fs.readFileSync(path.join(repositoryRoot, "Pulumi.yaml"), "utf8")) as {
+                config: Record<string, unknown>;
+            };
+            const export_ = await workspace.pulumiOrFail(["stack", "export"]);
+            const provider = (
+                JSON.parse(export_.stdout).deployment.resources as {
+                    type: string;
+                    inputs: Record<string, string>;
+                }[]
+            ).find((resource) => resource.type === "pulumi:providers:kubernetes")!;
+            assert.strictEqual(provider.inputs.enableConfigMapMutable, "true");
+            const { value } = project.config["kubernetes:kubeClientSettings"] as { value: unknown };
+            assert.deepStrictEqual(JSON.parse(provider.inputs.kubeClientSettings), value);
+        });
+
         it("pulumi refresh --expect-no-changes passes right after up", async () => {
             const result = await workspace.pulumi(["refresh", "--yes", "--expect-no-changes"]);
             assert.strictEqual(result.code, 0, result.output);
