@@ -2,8 +2,7 @@
 // refuse (or quietly change): each must be refused before any resource is declared, naming the key
 // and the value. Shared by the unit test (validateSettings) and the integration test (the real CLI).
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Editable = any;
+import { Editable } from "./stackConfig";
 
 export interface MalformedSetting {
     title: string;

@@ -4,6 +4,10 @@ import * as path from "path";
 import { readStackFiles } from "../../stacks/stackFiles";
 import { RawSettings } from "../../stacks/validation";
 
+/** Data the tests reach into and change (settings, recorded inputs, objects read back): untyped on purpose. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Editable = any;
+
 export const projectRoot = path.resolve(__dirname, "..", "..");
 export const projectName = "homelab-platform";
 

@@ -12,14 +12,12 @@ import { apiMessageOf, Cluster, KubernetesObject, statusCodeOf } from "./cluster
 import { waitForGuard } from "./guard";
 import { allocationOf, metallbApi, quotaReference, seed } from "./seed";
 import { localStack, policyPackArgs, PulumiWorkspace, repositoryRoot } from "./workspace";
+import { Editable } from "../harness/stackConfig";
 
 const project = "homelab-platform";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Settings = any;
-
 /** The controller configuration the chart rendered into workflow-controller-configmap. */
-async function argoControllerConfig(cluster: Cluster): Promise<Settings> {
+async function argoControllerConfig(cluster: Cluster): Promise<Editable> {
     const configMaps = await cluster.list("v1", "ConfigMap", "argo");
     const configMap = configMaps.find((entry) =>
         entry.metadata.name.endsWith("workflow-controller-configmap"),
@@ -90,7 +88,7 @@ describe("the local stack on a fresh cluster", function () {
                 name: "metallb-webhook-configuration",
             });
             const poolWebhook = configuration.webhooks.find(
-                (webhook: Settings) => webhook.name === "ipaddresspoolvalidationwebhook.metallb.io",
+                (webhook: Editable) => webhook.name === "ipaddresspoolvalidationwebhook.metallb.io",
             );
             assert.strictEqual(poolWebhook.failurePolicy, "Fail");
             assert.ok(poolWebhook.clientConfig.caBundle, "MetalLB never patched its CA bundle in");
@@ -171,8 +169,8 @@ describe("the local stack on a fresh cluster", function () {
         it("allows DNS egress to kube-dns from seldon-system", async () => {
             const policies = await cluster.list("networking.k8s.io/v1", "NetworkPolicy", "seldon-system");
             const dns = policies.find((policy) =>
-                (policy.spec.egress ?? []).some((rule: Settings) =>
-                    (rule.ports ?? []).some((port: Settings) => port.port === 53),
+                (policy.spec.egress ?? []).some((rule: Editable) =>
+                    (rule.ports ?? []).some((port: Editable) => port.port === 53),
                 ),
             );
             assert.ok(
@@ -280,7 +278,7 @@ describe("the local stack on a fresh cluster", function () {
         afterEach(() => workspace.resetSettings());
 
         it("previews the switch from a copy of the chart without the remote $refs of its values schema", async () => {
-            const ingress = workspace.getSetting<Settings>(project, "ingress");
+            const ingress = workspace.getSetting<Editable>(project, "ingress");
             workspace.setSettings(project, {
                 ingress: { ...ingress, controller: "nginx-ingress", releaseName: "nginx-ingress" },
             });

@@ -4,11 +4,9 @@
 import * as assert from "assert";
 import { Cluster } from "./cluster";
 import { localStack, PulumiWorkspace } from "./workspace";
+import { Editable } from "../harness/stackConfig";
 
 const project = "homelab-platform";
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Settings = any;
 
 describe("bad settings", function () {
     const cluster = new Cluster();
@@ -22,9 +20,9 @@ describe("bad settings", function () {
 
     for (const command of ["preview", "up"] as const) {
         it(`pulumi ${command} fails with the validation message and creates nothing`, async () => {
-            const metallb = workspace.getSetting<Settings>(project, "metallb");
+            const metallb = workspace.getSetting<Editable>(project, "metallb");
             metallb.reservations[0].address = "192.168.1.300";
-            const quotaNamespaces = workspace.getSetting<Settings>(project, "namespaces");
+            const quotaNamespaces = workspace.getSetting<Editable>(project, "namespaces");
             quotaNamespaces["seldon-system"].limitRange.defaultRequest.cpu = "2";
             workspace.setSettings(project, { metallb, namespaces: quotaNamespaces });
 

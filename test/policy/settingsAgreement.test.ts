@@ -11,7 +11,7 @@ import { argoExecutorResourcesSatisfyQuota } from "../../policy/policies/argoExe
 import { limitRangeDefaultsCoverQuota } from "../../policy/policies/limitRangeDefaultsCoverQuota";
 import { SettingsError } from "../../stacks/problems";
 import { validateSettings } from "../../stacks/validation";
-import { readStackConfig } from "../harness/stackConfig";
+import { Editable, readStackConfig } from "../harness/stackConfig";
 import { stackViolations } from "./harness";
 import { configMap, limitRange, resourceQuota } from "./resources";
 
@@ -143,8 +143,7 @@ function matches(lines: string[], pattern: RegExp): string[] {
 
 /** The verdict of the settings validation: the problems its rules report, by quota key or value. */
 function settingsVerdict(entry: Case): Verdict {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const raw = readStackConfig("homelab") as any;
+    const raw = readStackConfig("homelab") as Editable;
     raw.namespaces["seldon-system"] = {
         ...raw.namespaces["seldon-system"],
         quota: entry.quota,

@@ -11,10 +11,7 @@ import {
     stackSettings,
 } from "../harness/program";
 import { addressReport } from "../../scripts/addresses";
-import { projectRoot } from "../harness/stackConfig";
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Editable = any;
+import { Editable, projectRoot } from "../harness/stackConfig";
 
 describe("program (index.ts)", () => {
     describe("homelab stack", () => {

@@ -13,9 +13,7 @@ import {
     runProgram,
     stackSettings,
 } from "../../harness/program";
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Editable = any;
+import { Editable } from "../../harness/stackConfig";
 
 const bindingType = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding";
 const policyType = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy";

@@ -4,9 +4,7 @@ import { planPools } from "../../../lib/metallb/poolLayout";
 import { admissionGuardParametersOf } from "../../../stacks/guardParameters";
 import { validateSettings } from "../../../stacks/validation";
 import { stackSettings } from "../../harness/program";
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Editable = any;
+import { Editable } from "../../harness/stackConfig";
 
 describe("admission guard parameters", () => {
     it("hold the homelab's reserved address, the split pool's blocks, governed objects, workflow namespaces and endpoints", () => {

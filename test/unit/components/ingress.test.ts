@@ -15,9 +15,7 @@ import {
     runProgram,
     stackSettings,
 } from "../../harness/program";
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Editable = any;
+import { Editable } from "../../harness/stackConfig";
 
 const chartType = "kubernetes:helm.sh/v4:Chart";
 

@@ -14,9 +14,7 @@ import {
     runProgram,
     stackSettings,
 } from "../../harness/program";
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Editable = any;
+import { Editable } from "../../harness/stackConfig";
 
 const poolType = "kubernetes:metallb.io/v1beta1:IPAddressPool";
 

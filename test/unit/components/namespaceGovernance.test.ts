@@ -11,9 +11,7 @@ import {
     runProgram,
     stackSettings,
 } from "../../harness/program";
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Editable = any;
+import { Editable } from "../../harness/stackConfig";
 
 describe("NamespaceGovernance", () => {
     describe("homelab stack", () => {

@@ -16,9 +16,7 @@ import {
     runProgram,
     stackSettings,
 } from "../../harness/program";
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Editable = any;
+import { Editable } from "../../harness/stackConfig";
 
 const jobType = "kubernetes:batch/v1:Job";
 

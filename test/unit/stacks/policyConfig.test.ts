@@ -3,10 +3,7 @@ import * as fs from "fs";
 import { policyConfigPath, policyConfigText } from "../../../scripts/policy-config";
 import { policyConfigOf } from "../../../stacks/policyConfig";
 import { RawSettings, validateSettings } from "../../../stacks/validation";
-import { readStackConfig } from "../../harness/stackConfig";
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Editable = any;
+import { Editable, readStackConfig } from "../../harness/stackConfig";
 
 describe("the policy pack's configuration, from the settings", () => {
     it("is checked in as the homelab's settings make it (npm run policy-config)", async () => {

@@ -2,10 +2,7 @@ import * as assert from "assert";
 import { planPools } from "../../../lib/metallb/poolLayout";
 import { SettingsError } from "../../../stacks/problems";
 import { RawSettings, validateSettings } from "../../../stacks/validation";
-import { readStackConfig } from "../../harness/stackConfig";
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Editable = any;
+import { Editable, readStackConfig } from "../../harness/stackConfig";
 
 /** Validates the homelab settings after `edit` and returns the problems (empty when valid). */
 function problemsAfter(edit: (raw: Editable) => void): string[] {
