@@ -157,7 +157,11 @@ function residentWithInput(size: number): number {
     const resources = engineResources(size);
     global.gc?.();
     const resident = process.memoryUsage().rss / 1024 / 1024;
-    return resources.length > 0 ? resident : 0;
+    // Read after the measurement, so the resources are alive while it is taken.
+    if (resources.length !== size) {
+        throw new Error(`the synthetic stack has ${resources.length} resources, not ${size}`);
+    }
+    return resident;
 }
 
 /**

@@ -15,7 +15,13 @@ import {
     unknownCheckingProxy,
     UnknownValueError,
 } from "../../policy/node_modules/@pulumi/policy";
+import * as policyModule from "../../policy/node_modules/@pulumi/policy/policy";
 import * as proxyModule from "../../policy/node_modules/@pulumi/policy/proxy";
+
+/** The runner's own reading of a validation's Pulumi type (internal to @pulumi/policy, not in its typings). */
+const { getPulumiType } = policyModule as unknown as {
+    getPulumiType(validation: unknown): string | undefined;
+};
 
 /** The engine's sentinel for a string that is unknown during preview (it crosses the wire as this value). */
 export const unknownString = (proxyModule as unknown as { unknownStringValue: string }).unknownStringValue;
@@ -199,10 +205,8 @@ export function resourceValidationArgs(
  */
 export function isCalledFor(policy: ResourceValidationPolicy, type: string): boolean {
     const validate = policy.validateResource;
-    const onlyType = Array.isArray(validate)
-        ? undefined
-        : (validate as { __pulumiType?: unknown }).__pulumiType;
-    return typeof onlyType !== "string" || onlyType === "" || onlyType === type;
+    const onlyType = Array.isArray(validate) ? undefined : getPulumiType(validate);
+    return onlyType === undefined || onlyType === type;
 }
 
 export async function runResourcePolicy(
