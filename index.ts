@@ -35,6 +35,7 @@ const metallb = new Metallb(
         namespace: settings.metallb.namespace,
         releaseName: settings.metallb.releaseName,
         chart: settings.metallb.chart,
+        chartValues: settings.metallb.chartValues,
         pools,
         l2AdvertisementName: settings.metallb.l2AdvertisementName,
         skipAwait: settings.skipAwait,

@@ -7,6 +7,7 @@ import { ChartSource } from "../lib/helm/chartSource";
 import { ImagePullPolicy } from "../lib/kubernetes/imagePullPolicy";
 import { ContainerResources } from "../lib/kubernetes/resources";
 import { chartReference } from "./chartSource";
+import { chartValuesOrThrow } from "../lib/helm/values";
 import { applyAsStack } from "./fieldManager";
 
 /** The controller's chart, the namespaces that run workflows, and what every workflow pod gets. */
@@ -16,6 +17,8 @@ export interface ArgoWorkflowsSettings {
     releaseName: string;
     /** Where the `argo-workflows` chart comes from. */
     chart: ChartSource;
+    /** The user's own chart values (`charts.argo-workflows.values`), merged under the stack's. Defaults to none. */
+    chartValues?: Record<string, unknown>;
     /** Namespaces that run workflows: each gets the workflow ServiceAccount and its Role. */
     workflowNamespaces: string[];
     /** The ServiceAccount workflows run as, unless they name another. */
@@ -112,7 +115,11 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
                 ...chartReference(argo.chart, this),
                 name: argo.releaseName,
                 namespace: argo.namespace,
-                values: argoChartValues(argo),
+                values: chartValuesOrThrow(
+                    "charts.argo-workflows.values",
+                    argo.chartValues ?? {},
+                    argoChartValues(argo),
+                ),
                 skipAwait: args.skipAwait ?? false,
             },
             { parent: this, dependsOn: [this.namespace], transforms: [applyAsStack] },

@@ -4,9 +4,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ChartSource } from "../lib/helm/chartSource";
 import { parseIp } from "../lib/addresses/ip";
+import { chartValuesOrThrow } from "../lib/helm/values";
 import { chartReference } from "./chartSource";
 import { applyAsStack, combineTransforms } from "./fieldManager";
-import { IngressAdmissionCertificate, ingressNginxFullname } from "./ingressAdmission";
+import { IngressAdmissionCertificate, certgenImageOf, ingressNginxFullname } from "./ingressAdmission";
 
 /** The controller, its chart and the address its Service requests. */
 export interface IngressSettings {
@@ -17,6 +18,8 @@ export interface IngressSettings {
     releaseName: string;
     /** Where the chart named by `controller` comes from. */
     chart: ChartSource;
+    /** The user's own chart values (`charts.<controller>.values`), merged under the stack's. Defaults to none. */
+    chartValues?: Record<string, unknown>;
     /** The MetalLB pool that holds only `reservedAddress`; the Service pins it. */
     reservation: string;
     /** The address the controller's LoadBalancer Service requests, e.g. 192.168.1.249. */
@@ -125,13 +128,18 @@ export class IngressController extends pulumi.ComponentResource {
             { parent: this, retainOnDelete: true },
         );
 
+        const values = chartValuesOrThrow(
+            `charts.${ingress.controller}.values`,
+            ingress.chartValues ?? {},
+            ingressChartValues(ingress),
+        );
         this.chart = new k8s.helm.v4.Chart(
             `${name}-chart`,
             {
                 ...chartReference(ingress.chart, this),
                 name: ingress.releaseName,
                 namespace: ingress.namespace,
-                values: ingressChartValues(ingress),
+                values,
                 skipAwait: args.skipAwait ?? false,
             },
             {
@@ -147,6 +155,7 @@ export class IngressController extends pulumi.ComponentResource {
                 `${name}-admission`,
                 {
                     fullname: ingressNginxFullname(ingress.releaseName),
+                    ...certgenImageOf(values),
                     namespace: ingress.namespace,
                     chart: this.chart,
                     dependsOn: [this.namespace],

@@ -12,9 +12,40 @@ import * as pulumi from "@pulumi/pulumi";
 export const certgenImage =
     "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.9@sha256:01038e7de14b78d702d2849c3aad72fd25903c4765af63cf16aa3398f5d5f2dd";
 
+function stringAt(values: Record<string, unknown>, ...path: string[]): string | undefined {
+    let value: unknown = values;
+    for (const key of path) {
+        value =
+            typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+    }
+    return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * The certgen image and pull policy the chart's hook Jobs would run with these values, as chart
+ * 4.15.1 renders `controller.admissionWebhooks.patch.image` (templates/_helpers.tpl
+ * "ingress-nginx.image"): `repository`, else `<registry>/<image>` (registry defaulting to
+ * `global.image.registry`), then `:<tag>`, then `@<digest>` when one is set. Keys left out keep
+ * the chart's defaults.
+ */
+export function certgenImageOf(values: Record<string, unknown>): { image: string; imagePullPolicy: string } {
+    const at = (key: string) => stringAt(values, "controller", "admissionWebhooks", "patch", "image", key);
+    const pinned = /^(.*)\/(ingress-nginx\/kube-webhook-certgen):([^@]+)@(.*)$/.exec(certgenImage)!;
+    const registry = at("registry") || stringAt(values, "global", "image", "registry") || pinned[1];
+    const repository = at("repository") || `${registry}/${at("image") ?? pinned[2]}`;
+    const digest = at("digest") ?? pinned[4];
+    return {
+        image: `${repository}:${at("tag") ?? pinned[3]}${digest === "" ? "" : `@${digest}`}`,
+        imagePullPolicy: at("pullPolicy") ?? "IfNotPresent",
+    };
+}
+
 export interface IngressAdmissionCertificateArgs {
     /** The chart's `<fullname>`: the release name, or `<release>-ingress-nginx` when it lacks "ingress-nginx". */
     fullname: string;
+    /** The certgen image the chart's values name (see certgenImageOf). Defaults to the chart's pinned one. */
+    image?: string;
+    imagePullPolicy?: string;
     namespace: string;
     /** The chart, whose ValidatingWebhookConfiguration the patch Job fills in. */
     chart: pulumi.Resource;
@@ -31,7 +62,11 @@ export function ingressNginxFullname(releaseName: string): string {
 }
 
 /** A hook Job's pod, as the chart renders it: certgen with the account below, as a non-root user. */
-function certgenJobSpec(account: string, args: string[]): k8s.types.input.batch.v1.JobSpec {
+function certgenJobSpec(
+    account: string,
+    args: string[],
+    image: { image: string; imagePullPolicy: string },
+): k8s.types.input.batch.v1.JobSpec {
     return {
         template: {
             metadata: { labels: { "app.kubernetes.io/component": "admission-webhook" } },
@@ -42,8 +77,8 @@ function certgenJobSpec(account: string, args: string[]): k8s.types.input.batch.
                 containers: [
                     {
                         name: args[0],
-                        image: certgenImage,
-                        imagePullPolicy: "IfNotPresent",
+                        image: image.image,
+                        imagePullPolicy: image.imagePullPolicy,
                         args,
                         env: [
                             {
@@ -142,16 +177,24 @@ export class IngressAdmissionCertificate extends pulumi.ComponentResource {
 
         // The controller pod mounts this Secret: the Job runs alongside the chart, whose
         // Deployment becomes ready once the Secret exists.
+        const image = {
+            image: args.image ?? certgenImage,
+            imagePullPolicy: args.imagePullPolicy ?? "IfNotPresent",
+        };
         this.createJob = new k8s.batch.v1.Job(
             `${name}-create`,
             {
                 metadata: { name: `${admission}-create`, namespace },
-                spec: certgenJobSpec(admission, [
-                    "create",
-                    `--host=${webhookService},${webhookService}.$(POD_NAMESPACE).svc`,
-                    "--namespace=$(POD_NAMESPACE)",
-                    `--secret-name=${admission}`,
-                ]),
+                spec: certgenJobSpec(
+                    admission,
+                    [
+                        "create",
+                        `--host=${webhookService},${webhookService}.$(POD_NAMESPACE).svc`,
+                        "--namespace=$(POD_NAMESPACE)",
+                        `--secret-name=${admission}`,
+                    ],
+                    image,
+                ),
             },
             { parent: this, dependsOn: [...args.dependsOn, account, role, roleBinding] },
         );
@@ -159,14 +202,18 @@ export class IngressAdmissionCertificate extends pulumi.ComponentResource {
             `${name}-patch`,
             {
                 metadata: { name: `${admission}-patch`, namespace },
-                spec: certgenJobSpec(admission, [
-                    "patch",
-                    `--webhook-name=${admission}`,
-                    "--namespace=$(POD_NAMESPACE)",
-                    "--patch-mutating=false",
-                    `--secret-name=${admission}`,
-                    "--patch-failure-policy=Fail",
-                ]),
+                spec: certgenJobSpec(
+                    admission,
+                    [
+                        "patch",
+                        `--webhook-name=${admission}`,
+                        "--namespace=$(POD_NAMESPACE)",
+                        "--patch-mutating=false",
+                        `--secret-name=${admission}`,
+                        "--patch-failure-policy=Fail",
+                    ],
+                    image,
+                ),
             },
             {
                 parent: this,

@@ -65,6 +65,8 @@ export interface MetallbArgs {
     releaseName: string;
     /** Where the `metallb` chart comes from. */
     chart: ChartSource;
+    /** The user's own chart values (`charts.metallb.values`); the stack sets none of its own. Defaults to none. */
+    chartValues?: Record<string, unknown>;
     /** The general pool and one pool per reserved address (lib/metallb/poolLayout.ts planPools). */
     pools: PoolLayout;
     /** The L2Advertisement that announces every pool, e.g. `homelab-l2`. */
@@ -118,6 +120,7 @@ export class Metallb extends pulumi.ComponentResource {
                 ...chartReference(args.chart, this),
                 name: args.releaseName,
                 namespace: args.namespace,
+                values: args.chartValues ?? {},
                 skipAwait: args.skipAwait ?? false,
             },
             {

@@ -148,9 +148,7 @@ async function main(): Promise<void> {
         // template takes MLflow's cluster-DNS name first.
         await pointTrainingTemplateAtServiceDns(cluster);
         console.log(`  ${seed.workflowTemplate}: MLFLOW_TRACKING_URI=${seed.mlflowServiceUri}\n`);
-        const admitted = await submitTrainingWorkflow(cluster, {
-            "simulated-node.homelab-platform.test/run-seconds": "30",
-        });
+        const admitted = await submitTrainingWorkflow(cluster, 30);
         const pod = await cluster.waitFor("the workflow's pod", async () => {
             const pods = await cluster.list("v1", "Pod", seed.workflowNamespace);
             const found = pods.find(

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Provides the binaries the integration tests need: the Pulumi CLI, its Node.js language host,
-# the Kubernetes resource plugin, etcd, kube-apiserver, kube-controller-manager and
-# kube-scheduler, the real controllers the tests run (MetalLB's controller, Argo's
-# workflow-controller), the Helm CLI, the simulated node (scripts/simulated-node), and the two
-# linters of the repository's CI files (actionlint for .github/workflows, Renovate's config
-# validator for renovate.json).
+# the Kubernetes resource plugin, etcd, the control plane (kube-apiserver,
+# kube-controller-manager, kube-scheduler), the node (kubelet, kube-proxy, kubectl, containerd,
+# runc and the CNI plugins, CoreDNS, kube-router's NetworkPolicy controller), the images the
+# node runs (built here from the upstream modules: pause, busybox, CoreDNS, MetalLB's controller
+# and speaker, Argo's workflow-controller and argoexec; and the two stand-ins of
+# scripts/stand-ins), the Helm CLI, and the two linters of the repository's CI files
+# (actionlint for .github/workflows, Renovate's config validator for renovate.json).
 #
 # A Pulumi CLI already on PATH (v3.250 or newer) is used as it is, with the language host that
 # ships beside it and the user's own plugin folder; the kubernetes plugin is then installed the
@@ -19,9 +21,10 @@
 #   eval "$(bash scripts/toolchain.sh actionlint renovate-config-validator)"   # only these
 #   bash scripts/toolchain.sh --check     # only report what is missing (exit 1 if anything is)
 #
-# Tools by name: etcd kube-apiserver kube-controller-manager kube-scheduler metallb-controller
-# workflow-controller helm simulated-node actionlint renovate-config-validator pulumi (the CLI,
-# its language host and the kubernetes plugin).
+# Tools by name: etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy
+# kubectl coredns kube-router node-packages (containerd, runc, CNI plugins, iptables, busybox,
+# from Debian's packages) node-images helm actionlint renovate-config-validator pulumi (the
+# CLI, its language host and the kubernetes plugin).
 #
 # Each `# renovate:` comment names the module (or package) of the pin below it, for the update
 # bot (renovate.json); test/unit/renovate.test.ts checks that every pin has one.
@@ -52,8 +55,17 @@ K8S_PROVIDER_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199
 K8S_PROVIDER_SDK_VERSION=v4.25.0
 # renovate: datasource=go depName=go.etcd.io/etcd/server/v3
 ETCD_VERSION=v3.6.16
+# The homelab's Kubernetes minor (k3s v1.33): control plane and node alike.
 # renovate: datasource=go depName=k8s.io/kubernetes
-KUBERNETES_VERSION=v1.34.4
+KUBERNETES_VERSION=v1.33.13
+# The CoreDNS k3s v1.33 ships.
+# renovate: datasource=go depName=github.com/coredns/coredns
+COREDNS_VERSION=v1.12.1
+# kube-router's NetworkPolicy controller enforces the stack's egress rules on the test node. The
+# proxy serves no other v2 release; security reports exist against it, so it runs only here,
+# inside the private namespace, and never reaches anything outside it.
+# renovate: datasource=go depName=github.com/cloudnativelabs/kube-router/v2
+KUBE_ROUTER_VERSION=v2.1.0
 # The controllers the integration tests run for real, at the versions the stack pins.
 # renovate: datasource=go depName=go.universe.tf/metallb
 METALLB_VERSION=v0.15.2
@@ -68,7 +80,7 @@ ACTIONLINT_VERSION=v1.7.12
 # Versions accepted from $KUBEBUILDER_ASSETS or PATH instead of building (extended regexes
 # matched against the version the binary prints).
 ETCD_ACCEPT='^3\.(5|6)\.'
-KUBERNETES_ACCEPT='^v1\.(33|34)\.'
+KUBERNETES_ACCEPT='^v1\.33\.'
 # A Pulumi CLI on PATH is used from this version on: older ones lack what the tests use
 # (policy packs started through the language host, `pulumi policy analyze`).
 PULUMI_ACCEPT='^v3\.(2[5-9][0-9]|[3-9][0-9][0-9])\.'
@@ -90,13 +102,17 @@ ACTIONLINT_DIR="$CACHE/actionlint-$ACTIONLINT_VERSION"
 # Node 24), kept out of the project's dependencies because it is large. Keyed by the lockfile.
 RENOVATE_SOURCE="$SCRIPT_DIR/toolchain/renovate"
 RENOVATE_DIR="$CACHE/renovate-config-validator-$(cat "$RENOVATE_SOURCE"/package.json "$RENOVATE_SOURCE"/package-lock.json | cksum | cut -d" " -f1)"
-SIMULATED_NODE_SOURCE="$SCRIPT_DIR/simulated-node"
-# Keyed by the sources' checksum, so an edit rebuilds it.
-SIMULATED_NODE_DIR="$CACHE/simulated-node-$(cat "$SIMULATED_NODE_SOURCE"/go.mod "$SIMULATED_NODE_SOURCE"/go.sum "$SIMULATED_NODE_SOURCE"/*.go | cksum | cut -d" " -f1)"
-# The links put on PATH, one folder per toolchain definition (this script and the simulated
-# node's sources): checkouts that pin other versions, sharing the cache, never relink each
-# other's binaries under a running cluster.
-BIN="$CACHE/bin-$(cat "${BASH_SOURCE[0]}" "$SIMULATED_NODE_SOURCE"/go.mod "$SIMULATED_NODE_SOURCE"/go.sum "$SIMULATED_NODE_SOURCE"/*.go | cksum | cut -d" " -f1)"
+COREDNS_DIR="$CACHE/coredns-$COREDNS_VERSION"
+KUBE_ROUTER_DIR="$CACHE/kube-router-$KUBE_ROUTER_VERSION"
+PAUSE_DIR="$CACHE/pause-$KUBERNETES_VERSION"
+# The stand-ins are this repository's own Go module, keyed by the sources' checksum.
+STAND_INS_SOURCE="$SCRIPT_DIR/stand-ins"
+stand_ins_sum=$(find "$STAND_INS_SOURCE" -type f \( -name '*.go' -o -name 'go.*' \) | sort | xargs cat | cksum | cut -d" " -f1)
+STAND_INS_DIR="$CACHE/stand-ins-$stand_ins_sum"
+# The links put on PATH, one folder per toolchain definition (this script and the stand-ins'
+# sources): checkouts that pin other versions, sharing the cache, never relink each other's
+# binaries under a running cluster.
+BIN="$CACHE/bin-$(cat "${BASH_SOURCE[0]}" "$SCRIPT_DIR/node-images.sh" | cksum | cut -d" " -f1)-$stand_ins_sum"
 K8S_PLUGIN_MARKER="$PULUMI_HOME_DIR/plugins/resource-kubernetes-v$K8S_PROVIDER_VERSION/pulumi-resource-kubernetes"
 
 # Builds must not pick up a newer Go toolchain, VCS stamping or a workspace from the caller.
@@ -105,8 +121,10 @@ export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false GOWORK=off CGO_ENABLED=0
 log() { printf 'toolchain: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-known_tools=(etcd kube-apiserver kube-controller-manager kube-scheduler metallb-controller
-  workflow-controller helm simulated-node actionlint renovate-config-validator pulumi)
+known_tools=(etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl
+  coredns kube-router node-packages node-images helm actionlint renovate-config-validator pulumi)
+# The binaries of k8s.io/kubernetes, built together (they share most of their packages).
+kubernetes_commands=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 check_only=false
 wanted_tools=()
 for argument in "$@"; do
@@ -218,8 +236,11 @@ build_wrapper() {
     else
       go build -trimpath -tags osusergo,grpcnotrace -ldflags "-s -w $ldflags" -o "$tmp/" "$@" >&2
     fi
+    local pkg built
     for pkg in "$@"; do
-      mv -f "$tmp/$(binary_name "$pkg")" "$out/$(binary_name "$pkg")"
+      built=$(binary_name "$pkg")
+      (($# == 1)) || built=${pkg##*/}
+      mv -f "$tmp/$built" "$out/$(binary_name "$pkg")"
     done
   )
 }
@@ -229,6 +250,7 @@ binary_name() {
   case $1 in
     go.etcd.io/etcd/server/v3) echo etcd ;;
     go.universe.tf/metallb/controller) echo metallb-controller ;;
+    go.universe.tf/metallb/speaker) echo metallb-speaker ;;
     *) echo "${1##*/}" ;;
   esac
 }
@@ -334,7 +356,7 @@ build_etcd() {
 }
 
 build_kubernetes() {
-  log "building kube-apiserver, kube-controller-manager and kube-scheduler $KUBERNETES_VERSION (cold builds take several minutes)..."
+  log "building ${kubernetes_commands[*]} $KUBERNETES_VERSION (cold builds take about ten minutes)..."
   local k8s_mod staging_version minor ldflags="" pkg
   k8s_mod=$(module_gomod "k8s.io/kubernetes@$KUBERNETES_VERSION")
   # k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with
@@ -353,18 +375,19 @@ build_kubernetes() {
     printf '\nrequire k8s.io/kubernetes %s\n\nreplace (\n' "$KUBERNETES_VERSION"
     awk -v v="$staging_version" '$1 ~ /^k8s\.io\// && $2 == "v0.0.0" { print "\t" $1 " => " $1 " " v }' "$k8s_mod"
     printf ')\n\ntool (\n'
-    printf '\tk8s.io/kubernetes/cmd/%s\n' kube-apiserver kube-controller-manager kube-scheduler
+    printf '\tk8s.io/kubernetes/cmd/%s\n' "${kubernetes_commands[@]}"
     printf ')\n'
   } | build_wrapper "$KUBERNETES_DIR/build" "$KUBERNETES_DIR" "$ldflags" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler
+    "${kubernetes_commands[@]/#/k8s.io/kubernetes/cmd/}"
 }
 
 # A wrapper module around one upstream module at a tag, repeating the upstream go.mod's
-# non-local replaces, that builds one main package.
-# build_upstream MODULE VERSION DIR PACKAGE LDFLAGS
+# non-local replaces (and any extra `replace` line given in $EXTRA_REPLACE), that builds the
+# given main packages.
+# build_upstream MODULE VERSION DIR LDFLAGS PACKAGE...
 build_upstream() {
-  local module=$1 version=$2 dir=$3 package=$4 ldflags=$5 gomod name
+  local module=$1 version=$2 dir=$3 ldflags=$4 gomod name
+  shift 4
   name=$(basename "$dir")
   gomod=$(module_gomod "$module@$version")
   {
@@ -373,35 +396,111 @@ build_upstream() {
     printf '\nrequire %s %s\n' "$module" "$version"
     local replaces
     replaces=$(nonlocal_replaces "$gomod")
+    [[ -n ${EXTRA_REPLACE:-} ]] && replaces+=$'\n\t'"$EXTRA_REPLACE"
     [[ -n $replaces ]] && printf '\nreplace (\n%s\n)\n' "$replaces"
-    printf '\ntool %s\n' "$package"
-  } | build_wrapper "$dir/build" "$dir" "$ldflags" "$package"
+    printf '\ntool (\n'
+    printf '\t%s\n' "$@"
+    printf ')\n'
+  } | build_wrapper "$dir/build" "$dir" "$ldflags" "$@"
 }
 
 build_metallb() {
-  log "building the MetalLB controller $METALLB_VERSION (about a minute)..."
+  log "building MetalLB's controller and speaker $METALLB_VERSION (a few minutes)..."
   # go.universe.tf/metallb is the module's own name; the proxy refuses the GitHub path.
-  build_upstream go.universe.tf/metallb "$METALLB_VERSION" "$METALLB_DIR" \
-    go.universe.tf/metallb/controller ""
+  build_upstream go.universe.tf/metallb "$METALLB_VERSION" "$METALLB_DIR" "" \
+    go.universe.tf/metallb/controller go.universe.tf/metallb/speaker
 }
 
+# Upstream's workflow/executor/os-specific/signal_linux.go is a symlink to signal_darwin.go, and
+# module zips drop symlinks: as served, argoexec does not build on Linux ("undefined: Setpgid").
+# Both commands are built from a copy of the module with that one file put back as upstream's
+# symlink resolves it.
 build_argo() {
-  log "building Argo Workflows' workflow-controller $ARGO_WORKFLOWS_VERSION (a few minutes)..."
-  local pkg=github.com/argoproj/argo-workflows/v3
-  build_upstream "$pkg" "$ARGO_WORKFLOWS_VERSION" "$ARGO_DIR" "$pkg/cmd/workflow-controller" \
-    "-X $pkg.version=$ARGO_WORKFLOWS_VERSION -X $pkg.gitTag=$ARGO_WORKFLOWS_VERSION -X $pkg.gitTreeState=clean"
+  log "building Argo Workflows' workflow-controller and argoexec $ARGO_WORKFLOWS_VERSION (a few minutes)..."
+  local pkg=github.com/argoproj/argo-workflows/v3 source="$ARGO_DIR/build/module"
+  rm -rf "$source"
+  mkdir -p "$ARGO_DIR/build"
+  cp -R "$(module_dir "$pkg@$ARGO_WORKFLOWS_VERSION")" "$source"
+  chmod -R u+w "$source"
+  local signal="$source/workflow/executor/os-specific"
+  [[ -f $signal/signal_linux.go ]] || cp "$signal/signal_darwin.go" "$signal/signal_linux.go"
+  EXTRA_REPLACE="$pkg => ./module" build_upstream "$pkg" "$ARGO_WORKFLOWS_VERSION" "$ARGO_DIR" \
+    "-X $pkg.version=$ARGO_WORKFLOWS_VERSION -X $pkg.gitTag=$ARGO_WORKFLOWS_VERSION -X $pkg.gitTreeState=clean" \
+    "$pkg/cmd/workflow-controller" "$pkg/cmd/argoexec"
+}
+
+build_coredns() {
+  log "building CoreDNS $COREDNS_VERSION (about five minutes)..."
+  build_upstream github.com/coredns/coredns "$COREDNS_VERSION" "$COREDNS_DIR" \
+    "-X github.com/coredns/coredns/coremain.GitCommit=$COREDNS_VERSION" github.com/coredns/coredns
+}
+
+build_kube_router() {
+  log "building kube-router $KUBE_ROUTER_VERSION (about eight minutes)..."
+  local pkg=github.com/cloudnativelabs/kube-router/v2
+  build_upstream "$pkg" "$KUBE_ROUTER_VERSION" "$KUBE_ROUTER_DIR" \
+    "-X $pkg/pkg/version.Version=$KUBE_ROUTER_VERSION" "$pkg/cmd/kube-router"
+}
+
+# The pod sandbox's process, compiled from the C source k8s.io/kubernetes ships
+# (build/pause/linux/pause.c), the way its Makefile does.
+build_pause() {
+  log "building pause from k8s.io/kubernetes $KUBERNETES_VERSION (seconds)..."
+  local source tmp
+  source="$(module_dir "k8s.io/kubernetes@$KUBERNETES_VERSION")/build/pause/linux/pause.c"
+  mkdir -p "$PAUSE_DIR"
+  tmp=$(mktemp "$PAUSE_DIR/.pause.XXXXXX")
+  gcc -Os -Wall -Werror -static -DVERSION="$KUBERNETES_VERSION" -o "$tmp" "$source" >&2 ||
+    { rm -f "$tmp"; return 1; }
+  strip "$tmp"
+  mv -f "$tmp" "$PAUSE_DIR/pause"
+}
+
+# The stand-ins are this repository's own module; its go.sum pins their dependencies.
+build_stand_ins() {
+  log "building the stand-ins (scripts/stand-ins)..."
+  mkdir -p "$STAND_INS_DIR"
+  local tmp
+  tmp=$(mktemp -d "$STAND_INS_DIR/.build.XXXXXX")
+  (cd "$STAND_INS_SOURCE" && go build -mod=readonly -trimpath -ldflags "-s -w" -o "$tmp/" ./...) >&2 ||
+    { rm -rf "$tmp"; return 1; }
+  mv -f "$tmp"/* "$STAND_INS_DIR/"
+  rmdir "$tmp"
+}
+
+# containerd, runc, the CNI plugins, iptables, conntrack, ipset and a static busybox come from
+# Debian's packages: installed here when missing (as root, with apt-get).
+node_packages=(containerd runc containernetworking-plugins iptables conntrack ipset busybox-static)
+node_package_files=(/usr/bin/containerd /usr/sbin/runc /usr/lib/cni/bridge /usr/sbin/iptables
+  /usr/sbin/conntrack /usr/sbin/ipset /bin/busybox)
+missing_node_packages() {
+  local i
+  for i in "${!node_packages[@]}"; do
+    [[ -x ${node_package_files[$i]} ]] || printf '%s\n' "${node_packages[$i]}"
+  done
+  # busybox-static, not the dynamic busybox: the image has no libc.
+  file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || echo busybox-static
+}
+install_node_packages() {
+  local missing
+  mapfile -t missing < <(missing_node_packages | sort -u)
+  ((${#missing[@]})) || return 0
+  ((EUID == 0)) || die "Debian packages missing: ${missing[*]} (run as root, or apt-get install them)"
+  log "installing Debian packages: ${missing[*]}..."
+  apt-get update >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
 }
 
 build_helm() {
   log "building helm $HELM_VERSION (a few minutes)..."
-  build_upstream helm.sh/helm/v3 "$HELM_VERSION" "$HELM_DIR" helm.sh/helm/v3/cmd/helm \
-    "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+  build_upstream helm.sh/helm/v3 "$HELM_VERSION" "$HELM_DIR" \
+    "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" helm.sh/helm/v3/cmd/helm
 }
 
 build_actionlint() {
   log "building actionlint $ACTIONLINT_VERSION (seconds)..."
   build_upstream github.com/rhysd/actionlint "$ACTIONLINT_VERSION" "$ACTIONLINT_DIR" \
-    github.com/rhysd/actionlint/cmd/actionlint "-X github.com/rhysd/actionlint.version=$ACTIONLINT_VERSION"
+    "-X github.com/rhysd/actionlint.version=$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint
 }
 
 # `npm ci` of scripts/toolchain/renovate into the cache, and a launcher that puts that package's
@@ -425,17 +524,6 @@ install_renovate_validator() {
     "$RENOVATE_DIR/package/node_modules/.bin" >"$RENOVATE_DIR/.launcher"
   chmod +x "$RENOVATE_DIR/.launcher"
   mv -f "$RENOVATE_DIR/.launcher" "$RENOVATE_DIR/renovate-config-validator"
-}
-
-# The simulated node is this repository's own Go module; its go.sum pins its dependencies.
-build_simulated_node() {
-  log "building the simulated node (scripts/simulated-node)..."
-  mkdir -p "$SIMULATED_NODE_DIR"
-  local tmp
-  tmp=$(mktemp "$SIMULATED_NODE_DIR/.simulated-node.XXXXXX")
-  (cd "$SIMULATED_NODE_SOURCE" && go build -mod=readonly -trimpath -ldflags "-s -w" -o "$tmp" .) >&2 ||
-    { rm -f "$tmp"; return 1; }
-  mv -f "$tmp" "$SIMULATED_NODE_DIR/simulated-node"
 }
 
 # Registers the provider binary as the plugin @pulumi/kubernetes asks for, so the engine never
@@ -484,14 +572,54 @@ if ! $check_only; then
   fi
 fi
 
+if wanted node-packages || wanted node-images; then
+  if $check_only; then
+    mapfile -t packages < <(missing_node_packages | sort -u)
+    ((${#packages[@]} == 0)) || missing+=("Debian packages: ${packages[*]}")
+  else
+    install_node_packages
+  fi
+fi
 if wanted etcd; then resolve etcd "$ETCD_ACCEPT" "$ETCD_DIR/etcd" build_etcd; fi
 for name in kube-apiserver kube-controller-manager kube-scheduler; do
   if wanted "$name"; then resolve "$name" "$KUBERNETES_ACCEPT" "$KUBERNETES_DIR/$name" build_kubernetes; fi
 done
-if wanted metallb-controller; then resolve metallb-controller "" "$METALLB_DIR/metallb-controller" build_metallb; fi
-if wanted workflow-controller; then resolve workflow-controller "" "$ARGO_DIR/workflow-controller" build_argo; fi
+# The node's binaries come from the same build as the control plane, never from PATH.
+for name in kubelet kube-proxy kubectl; do
+  if wanted "$name"; then resolve "$name" "" "$KUBERNETES_DIR/$name" build_kubernetes; fi
+done
+if wanted coredns || wanted node-images; then resolve coredns "" "$COREDNS_DIR/coredns" build_coredns; fi
+if wanted kube-router; then resolve kube-router "" "$KUBE_ROUTER_DIR/kube-router" build_kube_router; fi
 if wanted helm; then resolve helm "" "$HELM_DIR/helm" build_helm; fi
-if wanted simulated-node; then resolve simulated-node "" "$SIMULATED_NODE_DIR/simulated-node" build_simulated_node; fi
+
+# The images the node runs, rebuilt whenever a binary in them or scripts/node-images.sh changes.
+if wanted node-images; then
+  resolve pause "" "$PAUSE_DIR/pause" build_pause
+  resolve metallb-controller "" "$METALLB_DIR/metallb-controller" build_metallb
+  resolve metallb-speaker "" "$METALLB_DIR/metallb-speaker" build_metallb
+  resolve workflow-controller "" "$ARGO_DIR/workflow-controller" build_argo
+  resolve argoexec "" "$ARGO_DIR/argoexec" build_argo
+  resolve nginx-ingress-controller "" "$STAND_INS_DIR/ingress-nginx-controller" build_stand_ins
+  resolve kube-webhook-certgen "" "$STAND_INS_DIR/kube-webhook-certgen" build_stand_ins
+  source_of[busybox]=/bin/busybox
+  image_inputs=()
+  for name in pause busybox coredns metallb-controller metallb-speaker workflow-controller argoexec \
+    nginx-ingress-controller kube-webhook-certgen; do
+    image_inputs+=("$name=${source_of[$name]:-}")
+  done
+  # Keyed by the script, and each binary's path, size and modification time (a rebuilt binary
+  # changes them; hashing ~400 MB on every call would not be quick).
+  NODE_IMAGES_DIR="$CACHE/node-images-$( (cat "$SCRIPT_DIR/node-images.sh"; for input in "${image_inputs[@]}"; do stat -L -c '%n %s %Y' "${input#*=}"; done) | cksum | cut -d" " -f1)"
+  if [[ ! -f $NODE_IMAGES_DIR/images.txt ]]; then
+    if $check_only; then
+      missing+=("node images (would build into $NODE_IMAGES_DIR)")
+    else
+      log "building the node's images into $NODE_IMAGES_DIR..."
+      COREDNS_TAG=$COREDNS_VERSION METALLB_TAG=$METALLB_VERSION ARGO_TAG=$ARGO_WORKFLOWS_VERSION \
+        bash "$SCRIPT_DIR/node-images.sh" "$NODE_IMAGES_DIR" "${image_inputs[@]}" >&2
+    fi
+  fi
+fi
 if wanted actionlint; then resolve actionlint "" "$ACTIONLINT_DIR/actionlint" build_actionlint; fi
 if wanted renovate-config-validator; then
   resolve renovate-config-validator "" "$RENOVATE_DIR/renovate-config-validator" install_renovate_validator
@@ -555,8 +683,8 @@ link() {
   mv -fT "$name.tmp.$$" "$name"
 }
 mkdir -p "$BIN"
-for name in etcd kube-apiserver kube-controller-manager kube-scheduler metallb-controller \
-  workflow-controller helm simulated-node actionlint renovate-config-validator; do
+for name in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl \
+  coredns kube-router helm actionlint renovate-config-validator; do
   if [[ -n ${source_of[$name]:-} ]]; then link "${source_of[$name]}" "$BIN/$name"; fi
 done
 
@@ -583,6 +711,7 @@ quote() { printf '%q' "$1"; }
 cat <<EOF
 export PATH=$(quote "$BIN"):"\$PATH"
 export HOMELAB_TOOLCHAIN_BIN=$(quote "$BIN")
+$(wanted node-images && printf 'export HOMELAB_NODE_IMAGES=%q' "$NODE_IMAGES_DIR")
 $(wanted pulumi && [[ -z $installed_pulumi ]] && printf 'export PULUMI_HOME=%q' "$PULUMI_HOME_DIR")
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true

@@ -30,7 +30,7 @@ export interface NetworkSettings {
  * `reservations`.
  */
 export interface MetallbSettings
-    extends Pick<MetallbArgs, "namespace" | "releaseName" | "chart" | "l2AdvertisementName">,
+    extends Pick<MetallbArgs, "namespace" | "releaseName" | "chart" | "chartValues" | "l2AdvertisementName">,
         PoolPlan {}
 
 /** `ingress.controller`: which chart the IngressController installs. */

@@ -30,7 +30,7 @@ export function readArgo(problems: Problems, raw: unknown, charts: Reader): Argo
     return {
         namespace: reader.name("namespace"),
         releaseName: reader.name("releaseName"),
-        chart: readChart(charts, "argo-workflows"),
+        ...readChart(charts, "argo-workflows"),
         workflowNamespaces: reader.names("workflowNamespaces"),
         workflowServiceAccount: reader.name("workflowServiceAccount"),
         executorResources: readContainerResources(problems, reader, "executorResources", true),

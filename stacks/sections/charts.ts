@@ -2,7 +2,7 @@
 
 import { ChartSource } from "../../lib/helm/chartSource";
 import { Problems } from "../problems";
-import { Reader } from "../reader";
+import { isObject, Reader } from "../reader";
 
 /** The charts a stack may take from a repository or a path (`charts.<name>`). */
 const chartNames = ["metallb", "ingress-nginx", "nginx-ingress", "argo-workflows"] as const;
@@ -17,8 +17,27 @@ export function readCharts(problems: Problems, raw: unknown): Reader {
     return charts;
 }
 
-export function readChart(charts: Reader, name: ChartName): ChartSource {
+/**
+ * `charts.<name>`: where the chart comes from, and the user's own chart values (`values`, any
+ * object; the chart's schema judges its keys), which the component merges under the ones the
+ * stack sets.
+ */
+export function readChart(
+    charts: Reader,
+    name: ChartName,
+): { chart: ChartSource; chartValues: Record<string, unknown> } {
     const reader = charts.object(name);
+    let chartValues: Record<string, unknown> = {};
+    const values = reader.peek("values");
+    if (isObject(values)) {
+        chartValues = values;
+    } else if (values !== undefined) {
+        reader.object("values");
+    }
+    return { chart: readChartSource(reader, name), chartValues };
+}
+
+function readChartSource(reader: Reader, name: ChartName): ChartSource {
     if (reader.peek("path") !== undefined) {
         return { kind: "path", path: reader.string("path") };
     }

@@ -16,7 +16,7 @@ export function readIngress(problems: Problems, raw: unknown, charts: Reader): I
         controller,
         namespace: reader.name("namespace"),
         releaseName: reader.name("releaseName"),
-        chart: readChart(charts, ingressControllers.includes(controller) ? controller : "ingress-nginx"),
+        ...readChart(charts, ingressControllers.includes(controller) ? controller : "ingress-nginx"),
         reservation: reader.name("reservation"),
         ingressClassName: reader.name("ingressClassName"),
         externalTrafficPolicy: reader.oneOf("externalTrafficPolicy", ["Cluster", "Local"] as const),

@@ -22,7 +22,7 @@ export function readMetallb(
     const settings: MetallbSettings = {
         namespace: reader.name("namespace"),
         releaseName: reader.name("releaseName"),
-        chart: readChart(charts, "metallb"),
+        ...readChart(charts, "metallb"),
         generalPoolName: generalPool.name("name"),
         generalRange: typeof writtenRange === "string" ? writtenRange : generalPool.string("addresses"),
         reservations: [],

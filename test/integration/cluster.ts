@@ -152,6 +152,14 @@ export class Cluster {
         return plain(response.body, "v1", "Service");
     }
 
+    /** A container's log, as `kubectl logs` prints it. */
+    async podLog(namespace: string, pod: string, container?: string): Promise<string> {
+        const response = await this.config
+            .makeApiClient(k8s.CoreV1Api)
+            .readNamespacedPodLog(pod, namespace, container);
+        return String(response.body ?? "");
+    }
+
     /** A short-lived token of a ServiceAccount (the TokenRequest API, as `kubectl create token`). */
     async serviceAccountToken(namespace: string, name: string): Promise<string> {
         const response = await this.config
@@ -269,6 +277,17 @@ export function warningsOf(headers: Record<string, string | string[] | undefined
 export function statusCodeOf(error: unknown): number | undefined {
     const response = (error as { response?: { statusCode?: number } }).response;
     return response?.statusCode ?? (error as { statusCode?: number }).statusCode;
+}
+
+/** Creates a namespace unless it exists. */
+export async function ensureNamespace(cluster: Cluster, name: string): Promise<void> {
+    try {
+        await cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+    } catch (error) {
+        if (statusCodeOf(error) !== 409) {
+            throw error;
+        }
+    }
 }
 
 /** The API server's message for a rejected request (e.g. the quota admission error). */

@@ -19,7 +19,11 @@ import {
     seed,
     submitTrainingWorkflow,
     trainingImage,
+    finishedWorkflow,
+    scriptWorkflow,
 } from "./seed";
+import { arpAnswer, httpFromLan, lanHostAddress, nodeMac, sampleHttpFromLan } from "./lan";
+import { mlflow } from "./mlflow";
 import { runOrFail } from "./commands";
 import { localStack, PulumiWorkspace, repositoryRoot, sharedWorkspace } from "./workspace";
 
@@ -85,6 +89,7 @@ describe("pulumi up on the seed's cluster", function () {
         let events: EngineEvent[];
         let observed: Observation[];
         let ingressBefore: KubernetesObject;
+        let answers: { at: number; body?: string; error?: string }[];
 
         before(async () => {
             ingressBefore = await cluster.read(seed.ingressService);
@@ -101,7 +106,9 @@ describe("pulumi up on the seed's cluster", function () {
                 "/api/v1/namespaces/ingress-nginx/services",
                 seed.ingressService.name,
             );
+            const sampler = sampleHttpFromLan(seed.ingressAddress);
             const result = await workspace.up(["--event-log", eventLog]);
+            answers = await sampler.stop();
             observed = watch.stop().map(({ type, object }) => ({
                 type,
                 uid: object.metadata?.uid,
@@ -124,6 +131,14 @@ describe("pulumi up on the seed's cluster", function () {
                     version.address !== seed.ingressAddress,
             );
             assert.deepStrictEqual(wrong, []);
+        });
+
+        it("the ingress controller answers at 192.168.1.249 on the LAN at every sample while it runs", () => {
+            const silent = answers.filter(
+                (sample) => !sample.body?.startsWith("ingress-nginx controller stand-in"),
+            );
+            assert.ok(answers.length >= 10, `only ${answers.length} samples`);
+            assert.deepStrictEqual(silent, [], `${silent.length} of ${answers.length} samples got no answer`);
         });
 
         it("leaves the ingress address allocated from ingress-pool, as MetalLB reports it", async () => {
@@ -168,7 +183,7 @@ describe("pulumi up on the seed's cluster", function () {
     describe("after the update", () => {
         const tenants = "tenants";
 
-        it("gives 60 new auto-assign Services the split pool's 50 addresses, never 192.168.1.249; the rest wait", async () => {
+        it("gives 60 new auto-assign Services the split pool's 49 free addresses, never 192.168.1.249; the rest wait", async () => {
             const names = Array.from({ length: 60 }, (_, index) => `after-${index}`);
             await ensureNamespace(cluster, tenants);
             for (const name of names) {
@@ -193,16 +208,17 @@ describe("pulumi up on the seed's cluster", function () {
             });
             const allocated = verdicts.filter((entry) => entry.address);
             const pending = verdicts.filter((entry) => !entry.address);
+            // Every address of the split pool but MLflow's, which it has held since the seed.
             const split = [
                 ...Array.from({ length: 49 }, (_, index) => `192.168.1.${200 + index}`),
                 "192.168.1.250",
-            ];
+            ].filter((address) => address !== mlflow.loadBalancerAddress);
             assert.deepStrictEqual(allocated.map((entry) => entry.address).sort(), [...split].sort());
             assert.ok(
                 allocated.every((entry) => entry.pool === seed.poolName),
                 JSON.stringify(allocated),
             );
-            assert.strictEqual(pending.length, 10);
+            assert.strictEqual(pending.length, 11);
             for (const entry of pending) {
                 assert.strictEqual(
                     entry.failure,
@@ -243,12 +259,10 @@ describe("pulumi up on the seed's cluster", function () {
             });
         });
 
-        it("admits a workflow run by the real Argo controller once its template uses MLflow's DNS name, its containers carrying the settings' resources, counted by the quota", async () => {
+        it("runs the training workflow to Succeeded on the real executor once its template reads MLflow's URL from platform-endpoints: its containers carry the settings' resources, the quota counts it, MLflow answers", async () => {
             await pointTrainingTemplateAtServiceDns(cluster);
-            // The pod stays up long enough to be counted (the node exits simulated steps after that).
-            const name = await submitTrainingWorkflow(cluster, {
-                "simulated-node.homelab-platform.test/run-seconds": "600",
-            });
+            // The step holds on after MLflow answered, long enough to be seen running and counted.
+            const name = await submitTrainingWorkflow(cluster, 20);
             const workflowPod = async () =>
                 (await cluster.list("v1", "Pod", seed.workflowNamespace)).find(
                     (entry) => entry.metadata.labels?.["workflows.argoproj.io/workflow"] === name,
@@ -300,14 +314,66 @@ describe("pulumi up on the seed's cluster", function () {
                 "requests.cpu": "350m",
                 "requests.memory": "640Mi",
             });
-            const workflow = await readWorkflow(cluster, name);
-            assert.strictEqual(workflow.status.phase, "Running");
+            const { workflow, log } = await finishedWorkflow(cluster, name);
+            assert.strictEqual(workflow.status.phase, "Succeeded", JSON.stringify(workflow.status));
+            assert.match(log, /MLFLOW_TRACKING_URI=http:\/\/mlflow\.mlflow\.svc\.cluster\.local:5000\n/);
+            assert.ok(log.includes(mlflow.answer), log);
             await cluster.delete({
                 apiVersion: argoApi,
                 kind: "Workflow",
                 name,
                 namespace: seed.workflowNamespace,
             });
+        });
+    });
+
+    describe("limits after the update", () => {
+        it("OOM-kills a workflow step that allocates past its memory limit", async () => {
+            const created = await cluster.create(
+                scriptWorkflow("memory-hog", "echo allocating; tail /dev/zero", {
+                    requests: { cpu: "100m", memory: "32Mi" },
+                    limits: { cpu: "500m", memory: "64Mi" },
+                }),
+            );
+            const { workflow, pod } = await finishedWorkflow(cluster, created.metadata.name);
+            assert.strictEqual(workflow.status.phase, "Failed", JSON.stringify(workflow.status));
+            const main = pod?.status.containerStatuses.find(
+                (status: KubernetesObject) => status.name === "main",
+            );
+            assert.deepStrictEqual(
+                { reason: main?.state.terminated?.reason, exitCode: main?.state.terminated?.exitCode },
+                { reason: "OOMKilled", exitCode: 137 },
+                JSON.stringify(pod?.status.containerStatuses),
+            );
+        });
+    });
+
+    describe("on the LAN after the update", () => {
+        it("answers ARP for 192.168.1.249 with the node's MAC, and HTTP there reaches the ingress controller's pod", async () => {
+            assert.strictEqual(await arpAnswer(seed.ingressAddress), await nodeMac());
+            const { body, error } = await httpFromLan(`http://${seed.ingressAddress}/`);
+            const pods = await cluster.list("v1", "Pod", "ingress-nginx");
+            const controller = pods.find(
+                (pod) =>
+                    pod.metadata.labels?.["app.kubernetes.io/component"] === "controller" &&
+                    pod.status.phase === "Running",
+            );
+            assert.ok(controller, "no running controller pod");
+            assert.match(
+                body ?? String(error),
+                new RegExp(
+                    `^ingress-nginx controller stand-in ingress-nginx/${controller.metadata.name}: GET / from ${lanHostAddress()}:`,
+                ),
+            );
+        });
+
+        it("leaves a general-pool address that no Service holds unanswered", async () => {
+            const services = await cluster.list("v1", "Service");
+            const held = new Set(services.map((service) => allocationOf(service).address).filter(Boolean));
+            const free = "192.168.1.230";
+            assert.ok(!held.has(free), `${free} is held: ${[...held].join(", ")}`);
+            assert.strictEqual(await arpAnswer(free), undefined);
+            assert.ok((await httpFromLan(`http://${free}/`, 3)).error !== undefined);
         });
     });
 

@@ -16,7 +16,12 @@ import {
     quotaReference,
     seedQuota,
     submitTrainingWorkflow,
+    scriptWorkflow,
+    finishedWorkflow,
 } from "./seed";
+import { mlflow } from "./mlflow";
+
+const mlflowHostname = `${mlflow.name}.${mlflow.namespace}.svc.cluster.local`;
 
 describe("the seed's cluster, recreated as it was made", function () {
     const cluster = new Cluster();
@@ -66,6 +71,17 @@ describe("the seed's cluster, recreated as it was made", function () {
                 name,
                 namespace: seed.workflowNamespace,
             });
+        });
+    });
+
+    describe("debt 2: workflow pods cannot resolve service names", () => {
+        it("a workflow step's lookup of MLflow's name times out under the platform team's default-deny egress", async () => {
+            const workflow = await cluster.create(scriptWorkflow("dns-lookup", `nslookup ${mlflowHostname}`));
+            const { workflow: ended, log } = await finishedWorkflow(cluster, workflow.metadata.name);
+            assert.strictEqual(ended.status.phase, "Failed", JSON.stringify(ended.status));
+            // busybox's words for what Python reports as "Temporary failure in name resolution".
+            assert.match(log, /;; connection timed out; no servers could be reached/);
+            console.log(`      the step's lookup: ${log.trim().split("\n").pop()}`);
         });
     });
 

@@ -3,8 +3,9 @@
 // hand, a workflow namespace without its quota, and a WorkflowTemplate that reaches MLflow at a
 // LoadBalancer IP. Used by the integration tests and the demo.
 
-import { Cluster, KubernetesObject, statusCodeOf } from "./cluster";
-import { fixtureChart, helmOrFail } from "./helm";
+import { Cluster, ensureNamespace, KubernetesObject } from "./cluster";
+import { fixtureChart, helmOrFail, localNodeValues } from "./helm";
+import { deployMlflowStandIn } from "./mlflow";
 
 export const metallbApi = "metallb.io/v1beta1";
 export const argoApi = "argoproj.io/v1alpha1";
@@ -81,6 +82,7 @@ export async function recreateSeedCluster(cluster: Cluster, echo = false): Promi
             "install",
             "metallb",
             fixtureChart("metallb"),
+            ...localNodeValues("metallb"),
             "--namespace",
             "metallb-system",
             "--create-namespace",
@@ -101,12 +103,16 @@ export async function recreateSeedCluster(cluster: Cluster, echo = false): Promi
     });
     await installSeedIngress(echo);
 
+    // MLflow, which workflows reached at its LoadBalancer address from the general pool.
+    await deployMlflowStandIn(cluster, true);
     await cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: seed.workflowNamespace } });
+    await cluster.create(seedDenyEgress);
     await helmOrFail(
         [
             "install",
             "argo-workflows",
             fixtureChart("argo-workflows"),
+            ...localNodeValues("argo-workflows"),
             "--namespace",
             "argo",
             "--create-namespace",
@@ -122,18 +128,107 @@ export async function recreateSeedCluster(cluster: Cluster, echo = false): Promi
         spec: {
             entrypoint: "train",
             serviceAccountName: "argo-workflow",
+            arguments: { parameters: [{ name: "hold-seconds", value: "0" }] },
             templates: [
                 {
                     name: "train",
                     container: {
                         image: trainingImage(),
-                        command: ["python", "train.py"],
-                        env: [{ name: "MLFLOW_TRACKING_URI", value: seed.mlflowLoadBalancerUri }],
+                        command: ["sh", "-c", trainingStepScript],
+                        env: [
+                            { name: "MLFLOW_TRACKING_URI", value: seed.mlflowLoadBalancerUri },
+                            { name: "HOLD_SECONDS", value: "{{workflow.parameters.hold-seconds}}" },
+                        ],
                     },
                 },
             ],
         },
     });
+}
+
+/**
+ * The seed's training step, as far as the platform is concerned: it looks MLflow's host up (when
+ * the URL names one, as a client library does), asks MLflow for its health and prints the
+ * answer, then holds on for HOLD_SECONDS (so a test can watch it run). Any failure fails the step.
+ */
+export const trainingStepScript = [
+    'url="$MLFLOW_TRACKING_URI"',
+    'host="${url#*://}"',
+    'host="${host%%[:/]*}"',
+    'echo "MLFLOW_TRACKING_URI=$url"',
+    'case "$host" in *[!0-9.]*) nslookup "$host" || exit 1 ;; esac',
+    'timeout 20 wget -q -O - "$url/health" || exit 1',
+    'sleep "${HOLD_SECONDS:-0}"',
+].join("\n");
+
+/**
+ * What the platform team had in the workflow namespace when the seed's DNS failures began: egress
+ * denied by default, destinations off the cluster allowed (the LAN, the API server at the node's
+ * address), and no exception for DNS, the usual cause of "Temporary failure in name resolution".
+ */
+export const seedDenyEgress: KubernetesObject = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "default-deny-egress", namespace: seed.workflowNamespace },
+    spec: {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.42.0.0/16", "10.43.0.0/16"] } }] }],
+    },
+};
+
+/**
+ * A one-step Workflow whose step runs `script` in the training image, as a workflow author would
+ * submit it; its name starts with `prefix`.
+ */
+export function scriptWorkflow(
+    prefix: string,
+    script: string,
+    resources?: KubernetesObject,
+): KubernetesObject {
+    return {
+        apiVersion: argoApi,
+        kind: "Workflow",
+        metadata: { generateName: `${prefix}-`, namespace: seed.workflowNamespace },
+        spec: {
+            entrypoint: "step",
+            serviceAccountName: "argo-workflow",
+            templates: [
+                {
+                    name: "step",
+                    container: {
+                        image: trainingImage(),
+                        command: ["sh", "-c", script],
+                        ...(resources ? { resources } : {}),
+                    },
+                },
+            ],
+        },
+    };
+}
+
+/** Waits until the workflow ends, and returns it with its step pod's main container log. */
+export async function finishedWorkflow(
+    cluster: Cluster,
+    name: string,
+    timeoutMs = 120_000,
+): Promise<{ workflow: KubernetesObject; log: string; pod?: KubernetesObject }> {
+    const workflow = await cluster.waitFor(
+        `workflow ${name} to end`,
+        async () => {
+            const current = await readWorkflow(cluster, name);
+            return ["Succeeded", "Failed", "Error"].includes(current.status?.phase) ? current : undefined;
+        },
+        timeoutMs,
+        async () => JSON.stringify((await readWorkflow(cluster, name)).status ?? {}),
+    );
+    const pod = (await cluster.list("v1", "Pod", seed.workflowNamespace)).find(
+        (entry) => entry.metadata.labels?.["workflows.argoproj.io/workflow"] === name,
+    );
+    const log = pod
+        ? await cluster.podLog(seed.workflowNamespace, pod.metadata.name, "main").catch(String)
+        : "";
+    return { workflow, log, pod };
 }
 
 /** `helm install ingress-nginx --set controller.service.loadBalancerIP=192.168.1.249`, as it was done. */
@@ -143,6 +238,7 @@ export async function installSeedIngress(echo = false, wait = true): Promise<voi
             "install",
             "ingress-nginx",
             fixtureChart("ingress-nginx"),
+            ...localNodeValues("ingress-nginx"),
             "--namespace",
             "ingress-nginx",
             "--create-namespace",
@@ -165,6 +261,7 @@ export const secondIngress = {
         "install",
         "ingress-nginx",
         fixtureChart("ingress-nginx"),
+        ...localNodeValues("ingress-nginx"),
         "--namespace",
         "ingress-lab",
         "--create-namespace",
@@ -203,7 +300,8 @@ export function autoAssignService(name: string, namespace: string): KubernetesOb
 
 /**
  * The fix the guard asks for after the migration: the seed's WorkflowTemplate reaches MLflow by its
- * cluster-DNS name (as the platform publishes it in `platform-endpoints`), not a LoadBalancer IP.
+ * cluster-DNS name, read from the `platform-endpoints` ConfigMap the platform publishes, not a
+ * LoadBalancer IP.
  */
 export async function pointTrainingTemplateAtServiceDns(cluster: Cluster): Promise<void> {
     const template = await cluster.read({
@@ -216,7 +314,17 @@ export async function pointTrainingTemplateAtServiceDns(cluster: Cluster): Promi
         ...entry,
         container: {
             ...entry.container,
-            env: [{ name: "MLFLOW_TRACKING_URI", value: seed.mlflowServiceUri }],
+            env: [
+                {
+                    name: "MLFLOW_TRACKING_URI",
+                    valueFrom: {
+                        configMapKeyRef: { name: "platform-endpoints", key: "MLFLOW_TRACKING_URI" },
+                    },
+                },
+                ...entry.container.env.filter(
+                    (variable: KubernetesObject) => variable.name !== "MLFLOW_TRACKING_URI",
+                ),
+            ],
         },
     }));
     await cluster.mergePatch(
@@ -231,20 +339,19 @@ export async function pointTrainingTemplateAtServiceDns(cluster: Cluster): Promi
     );
 }
 
-/** Submits a Workflow from the seed's WorkflowTemplate, as `argo submit --from workflowtemplate/...` does. */
-export async function submitTrainingWorkflow(
-    cluster: Cluster,
-    podAnnotations: Record<string, string> = {},
-): Promise<string> {
+/**
+ * Submits a Workflow from the seed's WorkflowTemplate, as `argo submit --from
+ * workflowtemplate/... -p hold-seconds=N` does: its step holds on for `holdSeconds` after MLflow
+ * answered.
+ */
+export async function submitTrainingWorkflow(cluster: Cluster, holdSeconds = 0): Promise<string> {
     const workflow = await cluster.create({
         apiVersion: argoApi,
         kind: "Workflow",
         metadata: { generateName: `${seed.workflowTemplate}-`, namespace: seed.workflowNamespace },
         spec: {
             workflowTemplateRef: { name: seed.workflowTemplate },
-            ...(Object.keys(podAnnotations).length > 0
-                ? { podMetadata: { annotations: podAnnotations } }
-                : {}),
+            arguments: { parameters: [{ name: "hold-seconds", value: String(holdSeconds) }] },
         },
     });
     return workflow.metadata.name as string;
@@ -254,13 +361,4 @@ export async function readWorkflow(cluster: Cluster, name: string): Promise<Kube
     return cluster.read({ apiVersion: argoApi, kind: "Workflow", name, namespace: seed.workflowNamespace });
 }
 
-/** Creates a namespace unless it exists. */
-export async function ensureNamespace(cluster: Cluster, name: string): Promise<void> {
-    try {
-        await cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
-    } catch (error) {
-        if (statusCodeOf(error) !== 409) {
-            throw error;
-        }
-    }
-}
+export { ensureNamespace };

@@ -2,7 +2,7 @@
 // the way Renovate applies them (each matchString over each file its managerFilePatterns select),
 // must find every chart, image and toolchain version, with the value the file holds. And pins that
 // must move together (a chart, the controller the tests run, the fixture chart, the image the
-// simulated node runs) agree, so a bump of one of them fails here until the rest follow.
+// node runs) agree, so a bump of one of them fails here until the rest follow.
 // renovate-config-validator (scripts/lint-ci-files.sh) checks the config's own schema.
 
 import * as assert from "assert";
@@ -103,7 +103,15 @@ describe("renovate.json", () => {
     it("finds the DNS probe's image", () => {
         assert.deepStrictEqual(
             dependencies.filter((dependency) => dependency.datasource === "docker"),
-            [{ file: "Pulumi.yaml", datasource: "docker", depName: "busybox", currentValue: "1.37.0" }],
+            [
+                {
+                    file: "Pulumi.local.yaml",
+                    datasource: "docker",
+                    depName: "busybox",
+                    currentValue: "1.35.0",
+                },
+                { file: "Pulumi.yaml", datasource: "docker", depName: "busybox", currentValue: "1.37.0" },
+            ],
         );
     });
 
@@ -123,6 +131,8 @@ describe("renovate.json", () => {
                 "go github.com/pulumi/pulumi-kubernetes/sdk/v4",
                 "go go.etcd.io/etcd/server/v3",
                 "go k8s.io/kubernetes",
+                "go github.com/coredns/coredns",
+                "go github.com/cloudnativelabs/kube-router/v2",
                 "go go.universe.tf/metallb",
                 "go github.com/argoproj/argo-workflows/v3",
                 "go helm.sh/helm/v3",
@@ -157,21 +167,33 @@ describe("pins that move together", () => {
         });
     }
 
-    it("the MetalLB controller the tests build and run is the chart's appVersion", () => {
+    // The node's images are tagged with the pins (scripts/node-images.sh takes them as *_TAG).
+    const imageTags =
+        /COREDNS_TAG=\$COREDNS_VERSION METALLB_TAG=\$METALLB_VERSION ARGO_TAG=\$ARGO_WORKFLOWS_VERSION/;
+
+    it("the MetalLB controller and speaker the tests build and run are the chart's appVersion", () => {
         assert.strictEqual(pins.get("METALLB_VERSION"), fixtureChart("metallb").appVersion);
-        assert.ok(
-            read("scripts/control-plane.sh").includes(
-                `METALLB_CONTROLLER_IMAGE=quay.io/metallb/controller:${pins.get("METALLB_VERSION")}\n`,
-            ),
+        assert.match(read("scripts/toolchain.sh"), imageTags);
+        assert.match(
+            read("scripts/node-images.sh"),
+            /METALLB_CONTROLLER_IMAGE=quay\.io\/metallb\/controller:\$\{METALLB_TAG:\?\}\n/,
+        );
+        assert.match(
+            read("scripts/node-images.sh"),
+            /METALLB_SPEAKER_IMAGE=quay\.io\/metallb\/speaker:\$METALLB_TAG\n/,
         );
     });
 
-    it("the workflow-controller the tests build and run is the chart's appVersion", () => {
+    it("the workflow-controller and argoexec the tests build and run are the chart's appVersion", () => {
         assert.strictEqual(pins.get("ARGO_WORKFLOWS_VERSION"), fixtureChart("argo-workflows").appVersion);
-        assert.ok(
-            read("scripts/control-plane.sh").includes(
-                `WORKFLOW_CONTROLLER_IMAGE=quay.io/argoproj/workflow-controller:${pins.get("ARGO_WORKFLOWS_VERSION")}\n`,
-            ),
+        assert.match(read("scripts/toolchain.sh"), imageTags);
+        assert.match(
+            read("scripts/node-images.sh"),
+            /WORKFLOW_CONTROLLER_IMAGE=quay\.io\/argoproj\/workflow-controller:\$\{ARGO_TAG:\?\}\n/,
+        );
+        assert.match(
+            read("scripts/node-images.sh"),
+            /ARGOEXEC_IMAGE=quay\.io\/argoproj\/argoexec:\$ARGO_TAG\n/,
         );
     });
 

@@ -84,6 +84,8 @@ describe("Metallb", () => {
                 repositoryOpts: { repo: "https://metallb.github.io/metallb" },
                 name: "metallb",
                 namespace: "metallb-system",
+                // The homelab sets no chart values of its own (charts.metallb.values).
+                values: {},
                 skipAwait: false,
             });
             const namespace = findObject(run, "Namespace", "metallb-system");

@@ -1,15 +1,17 @@
-package main
-
-// Simulated programs: containers whose effect on the cluster matters to the tests but whose
-// binary cannot be built here. Each acts through the API with the pod's own service account
-// token, so the chart's RBAC decides what it may do, exactly as for the real image.
-//
-// kube-webhook-certgen (ingress-nginx's admission hook Jobs) follows
+// Command kube-webhook-certgen stands in for ingress-nginx's certificate hook image
+// (registry.k8s.io/ingress-nginx/kube-webhook-certgen), whose module the Go module proxy does not
+// serve. It does that image's two jobs the way upstream does them, following
 // kubernetes/ingress-nginx images/kube-webhook-certgen/rootfs/cmd/create.go, cmd/patch.go and
-// pkg/k8s/k8s.go at helm-chart-4.15.1: `create` stores a CA, certificate and key in a Secret
-// (keys `ca`, `cert`, `key`) unless the Secret already holds a CA; `patch` copies that CA into
-// every webhook of the named ValidatingWebhookConfiguration and, when asked, sets its
-// failurePolicy. The module it lives in is not served by the Go module proxy.
+// pkg/k8s/k8s.go at helm-chart-4.15.1:
+//
+//   - create: stores a CA, a serving certificate and its key in a Secret (keys `ca`, `cert`,
+//     `key` unless renamed) unless the Secret already holds a CA;
+//   - patch: copies that CA into every webhook of the named ValidatingWebhookConfiguration (and
+//     MutatingWebhookConfiguration when asked) and, when asked, sets their failurePolicy.
+//
+// It runs in the hook Job's pod with the pod's service account, so the chart's RBAC decides what
+// it may do, as for the real image. Upstream's flags it does not read are refused by name.
+package main
 
 import (
 	"context"
@@ -21,104 +23,89 @@ import (
 	"encoding/pem"
 	"flag"
 	"fmt"
-	"io"
 	"math/big"
 	"net"
+	"os"
 	"strings"
 	"time"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 )
 
-// A program runs with the container's arguments and a client holding the pod's token, writes
-// its log to out, and returns the container's exit code.
-type program func(ctx context.Context, client kubernetes.Interface, args []string, out io.Writer) int32
-
-// programs maps an image repository (without tag) to its simulation.
-var programs = map[string]program{
-	"registry.k8s.io/ingress-nginx/kube-webhook-certgen": kubeWebhookCertgen,
-}
-
-func programFor(image string) (program, bool) {
-	repository := normalizeImage(imageWithoutDigest(image))
-	if colon := strings.LastIndex(repository, ":"); colon > strings.LastIndex(repository, "/") {
-		repository = repository[:colon]
+func main() {
+	if len(os.Args) < 2 || (os.Args[1] != "create" && os.Args[1] != "patch") {
+		fatal("want a command: create or patch")
 	}
-	p, ok := programs[repository]
-	return p, ok
-}
+	command := os.Args[1]
+	flags := flag.NewFlagSet(command, flag.ExitOnError)
+	host := flags.String("host", "", "comma-separated names of the serving certificate")
+	secretName := flags.String("secret-name", "", "Secret holding the CA, certificate and key")
+	namespace := flags.String("namespace", "", "namespace of the Secret")
+	certName := flags.String("cert-name", "cert", "key of the certificate in the Secret")
+	keyName := flags.String("key-name", "key", "key of the private key in the Secret")
+	caName := flags.String("ca-name", "ca", "key of the CA in the Secret")
+	webhookName := flags.String("webhook-name", "", "webhook configuration to patch")
+	patchValidating := flags.Bool("patch-validating", true, "patch the ValidatingWebhookConfiguration")
+	patchMutating := flags.Bool("patch-mutating", true, "patch the MutatingWebhookConfiguration")
+	failurePolicy := flags.String("patch-failure-policy", "", "failurePolicy to set: Ignore or Fail")
+	_ = flags.String("log-format", "text", "accepted for compatibility")
+	_ = flags.String("log-level", "info", "accepted for compatibility")
+	_ = flags.Parse(os.Args[2:])
 
-func kubeWebhookCertgen(ctx context.Context, client kubernetes.Interface, args []string, out io.Writer) int32 {
-	if len(args) == 0 {
-		fmt.Fprintln(out, "kube-webhook-certgen: want a command: create or patch")
-		return 1
+	config, err := rest.InClusterConfig()
+	if err != nil {
+		fatal("in-cluster configuration: %v", err)
 	}
-	flags := flag.NewFlagSet(args[0], flag.ContinueOnError)
-	flags.SetOutput(out)
-	host := flags.String("host", "", "")
-	secretName := flags.String("secret-name", "", "")
-	namespace := flags.String("namespace", "", "")
-	certName := flags.String("cert-name", "cert", "")
-	keyName := flags.String("key-name", "key", "")
-	webhookName := flags.String("webhook-name", "", "")
-	patchValidating := flags.Bool("patch-validating", true, "")
-	patchMutating := flags.Bool("patch-mutating", true, "")
-	failurePolicy := flags.String("patch-failure-policy", "", "")
-	if err := flags.Parse(args[1:]); err != nil {
-		return 1
-	}
+	client := kubernetes.NewForConfigOrDie(config)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
 	secrets := client.CoreV1().Secrets(*namespace)
-	fail := func(format string, args ...any) int32 {
-		fmt.Fprintf(out, "level=fatal msg=%q\n", fmt.Sprintf(format, args...))
-		return 1
-	}
 	existingCA := func() []byte {
 		secret, err := secrets.Get(ctx, *secretName, metav1.GetOptions{})
 		if err != nil {
 			return nil
 		}
-		return secret.Data["ca"]
+		return secret.Data[*caName]
 	}
 
-	switch args[0] {
+	switch command {
 	case "create":
 		if existingCA() != nil {
-			fmt.Fprintln(out, `level=info msg="secret already exists"`)
-			return 0
+			info("secret already exists")
+			return
 		}
-		fmt.Fprintln(out, `level=info msg="creating new secret"`)
+		info("creating new secret")
 		ca, cert, key, err := generateCertificates(strings.Split(*host, ","))
 		if err != nil {
-			return fail("generating certificates: %v", err)
+			fatal("generating certificates: %v", err)
 		}
 		_, err = secrets.Create(ctx, &corev1.Secret{
 			ObjectMeta: metav1.ObjectMeta{Name: *secretName, Namespace: *namespace},
-			Data:       map[string][]byte{"ca": ca, *certName: cert, *keyName: key},
+			Data:       map[string][]byte{*caName: ca, *certName: cert, *keyName: key},
 		}, metav1.CreateOptions{})
 		if err != nil {
-			return fail("failed creating secret: %v", err)
+			fatal("failed creating secret: %v", err)
 		}
-		return 0
 	case "patch":
 		if !*patchValidating && !*patchMutating {
-			return fail("patch-validating=false, patch-mutating=false. You must patch at least one kind of webhook, otherwise this command is a no-op")
+			fatal("patch-validating=false, patch-mutating=false. You must patch at least one kind of webhook, otherwise this command is a no-op")
 		}
 		if *failurePolicy != "" && *failurePolicy != "Ignore" && *failurePolicy != "Fail" {
-			return fail("patch-failure-policy %s is not valid", *failurePolicy)
+			fatal("patch-failure-policy %s is not valid", *failurePolicy)
 		}
 		ca := existingCA()
 		if ca == nil {
-			return fail("no secret with '%s' in '%s'", *secretName, *namespace)
+			fatal("no secret with '%s' in '%s'", *secretName, *namespace)
 		}
 		if *patchValidating {
 			configurations := client.AdmissionregistrationV1().ValidatingWebhookConfigurations()
 			configuration, err := configurations.Get(ctx, *webhookName, metav1.GetOptions{})
 			if err != nil {
-				return fail("failed getting validating webhook: %v", err)
+				fatal("failed getting validating webhook: %v", err)
 			}
 			for i := range configuration.Webhooks {
 				configuration.Webhooks[i].ClientConfig.CABundle = ca
@@ -128,30 +115,32 @@ func kubeWebhookCertgen(ctx context.Context, client kubernetes.Interface, args [
 				}
 			}
 			if _, err := configurations.Update(ctx, configuration, metav1.UpdateOptions{}); err != nil {
-				return fail("failed patching validating webhook: %v", err)
+				fatal("failed patching validating webhook: %v", err)
 			}
-			fmt.Fprintln(out, `level=info msg="patched validating hook"`)
+			info("patched validating hook")
 		}
 		if *patchMutating {
 			configurations := client.AdmissionregistrationV1().MutatingWebhookConfigurations()
 			configuration, err := configurations.Get(ctx, *webhookName, metav1.GetOptions{})
-			if apierrors.IsNotFound(err) {
-				return fail("failed getting mutating webhook: %v", err)
-			}
 			if err != nil {
-				return fail("%v", err)
+				fatal("failed getting mutating webhook: %v", err)
 			}
 			for i := range configuration.Webhooks {
 				configuration.Webhooks[i].ClientConfig.CABundle = ca
 			}
 			if _, err := configurations.Update(ctx, configuration, metav1.UpdateOptions{}); err != nil {
-				return fail("failed patching mutating webhook: %v", err)
+				fatal("failed patching mutating webhook: %v", err)
 			}
+			info("patched mutating hook")
 		}
-		return 0
-	default:
-		return fail("unknown command %q", args[0])
 	}
+}
+
+func info(message string) { fmt.Printf("level=info msg=%q\n", message) }
+
+func fatal(format string, args ...any) {
+	fmt.Printf("level=fatal msg=%q\n", fmt.Sprintf(format, args...))
+	os.Exit(1)
 }
 
 // generateCertificates makes a CA and a serving certificate for the given names, PEM-encoded.
@@ -163,7 +152,7 @@ func generateCertificates(hosts []string) (caPEM, certPEM, keyPEM []byte, err er
 	}
 	caTemplate := &x509.Certificate{
 		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "simulated kube-webhook-certgen CA"},
+		Subject:               pkix.Name{CommonName: "kube-webhook-certgen stand-in CA"},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.Add(100 * 365 * 24 * time.Hour),
 		IsCA:                  true,
@@ -171,6 +160,10 @@ func generateCertificates(hosts []string) (caPEM, certPEM, keyPEM []byte, err er
 		BasicConstraintsValid: true,
 	}
 	caDER, err := x509.CreateCertificate(rand.Reader, caTemplate, caTemplate, &caKey.PublicKey, caKey)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	caCert, err := x509.ParseCertificate(caDER)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -192,10 +185,6 @@ func generateCertificates(hosts []string) (caPEM, certPEM, keyPEM []byte, err er
 		} else if host != "" {
 			template.DNSNames = append(template.DNSNames, host)
 		}
-	}
-	caCert, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return nil, nil, nil, err
 	}
 	der, err := x509.CreateCertificate(rand.Reader, template, caCert, &key.PublicKey, caKey)
 	if err != nil {
