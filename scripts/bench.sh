@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `npm run bench`: the policy pack over 1k/10k/100k synthetic resources, then the engine figures
-# (pulumi up, no-op previews of the stack and of a trivial program, with and without the policy
-# pack, and where a preview's time goes) on a local control plane.
+# `npm run bench`: the policy pack over 1k/10k/100k synthetic resources, the local cluster's start
+# (until CoreDNS is ready) and memory over three starts, then the engine figures (pulumi up,
+# no-op previews of the stack and of a trivial program, with and without the policy pack, and
+# where a preview's time goes) on a local cluster.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -17,4 +18,19 @@ node -e '
   }).buildIfStale();'
 node --expose-gc bin/bench/policy.bench.js
 eval "$(bash scripts/toolchain.sh)"
+echo
+echo "local cluster (scripts/control-plane.sh), three starts: seconds from the start until each stage, memory once CoreDNS is ready"
+starts=$(mktemp)
+trap 'rm -f "$starts"' EXIT
+for _ in 1 2 3; do
+  bash scripts/control-plane.sh run -- ts-node test/bench/cluster.bench.ts 2>/dev/null | tail -n 1 >>"$starts"
+done
+node -e '
+  const runs = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((line) => JSON.parse(line));
+  for (const key of ["control_plane_ready_s", "node_ready_s", "coredns_ready_s", "rss_mib"]) {
+    const values = runs.map((run) => run[key]).sort((a, b) => a - b);
+    console.log(`  ${key.padEnd(22)} min ${values[0]}  median ${values[Math.floor(values.length / 2)]}  max ${values[values.length - 1]}`);
+  }
+  console.log(`  largest (MiB, last start): ${runs[runs.length - 1].largest_mib}`);
+' "$starts"
 bash scripts/control-plane.sh run -- ts-node test/bench/engine.bench.ts

@@ -86,9 +86,13 @@ find_binaries() {
 # ---------------------------------------------------------------------------------------------
 # The host side: cgroups and kernel settings, the only things outside the folder
 
-# The folder's own cgroup parent in every cgroup v1 hierarchy (and the v2 one, if mounted).
+# The folder's own cgroup parent: in every cgroup v1 hierarchy, or once in the unified (v2) one.
 cgroup_dirs() {
   local hierarchy
+  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+    printf '/sys/fs/cgroup/%s\n' "$CGROUP_PARENT"
+    return
+  fi
   for hierarchy in /sys/fs/cgroup/*/; do
     if [[ -d $hierarchy && ! -L ${hierarchy%/} ]]; then printf '%s%s\n' "$hierarchy" "$CGROUP_PARENT"; fi
   done
@@ -97,6 +101,10 @@ cgroup_dirs() {
 make_cgroups() {
   local dir
   while read -r dir; do mkdir -p "$dir"; done < <(cgroup_dirs)
+  # cgroup v2: the pods' cgroups below get the controllers the root hands down.
+  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+    sed 's/\([a-z_]*\)/+\1/g' /sys/fs/cgroup/cgroup.subtree_control >"/sys/fs/cgroup/$CGROUP_PARENT/cgroup.subtree_control"
+  fi
   # A new cpuset cgroup has no CPUs or memory nodes until given its parent's.
   if [[ -d /sys/fs/cgroup/cpuset/$CGROUP_PARENT ]]; then
     cat /sys/fs/cgroup/cpuset/cpuset.cpus >"/sys/fs/cgroup/cpuset/$CGROUP_PARENT/cpuset.cpus"
@@ -500,6 +508,7 @@ start_node() {
     --node-ip="$NODE_IP" --hostname-override="$NODE_NAME" --v=1
   launch kube-proxy "$(type -P kube-proxy)" --config="$DIR/kube-proxy.yaml"
   wait_for "node $NODE_NAME to be Ready" node_ready
+  mark node_ready_s
   # kubelet set its host-wide kernel settings at start and does not look at them again.
   restore_sysctls "$DIR/host-sysctls"
 
@@ -518,6 +527,9 @@ start_node() {
   wait_for "CoreDNS to be ready" kubectl_admin -n kube-system rollout status deployment/coredns --timeout=2s
 }
 
+# Seconds since the start, with milliseconds, into $DIR/timings (the bench reads them).
+mark() { printf '%s %s\n' "$1" "$(awk -v start="$STARTED_AT" -v now="$(date +%s.%N)" 'BEGIN { printf "%.2f", now - start }')" >>"$DIR/timings"; }
+
 # Starts everything in $DIR and waits until CoreDNS answers. Any failure exits the script; the
 # EXIT trap set by the caller then shows the logs and stops whatever did start.
 start_in() {
@@ -526,6 +538,7 @@ start_in() {
   mkdir -m 700 "$DIR/etcd"
   START_DEADLINE=$((SECONDS + START_TIMEOUT))
   local started=$SECONDS
+  STARTED_AT=$(date +%s.%N)
   make_pki
   write_kubeconfig "$DIR/kubeconfig" admin
   local user
@@ -534,7 +547,9 @@ start_in() {
   done
   write_node_configs
   start_control_plane
+  mark control_plane_ready_s
   start_node
+  mark coredns_ready_s
   log "ready after $((SECONDS - started))s: https://127.0.0.1:$APISERVER_PORT, node $NODE_NAME (state and logs in $DIR)"
 }
 

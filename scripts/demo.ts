@@ -1,18 +1,22 @@
-// The main job, told on the embedded cluster: the homelab as it was made (Helm installs, a pool by
-// hand), one of its debts failing for real, the migration (adopt the Helm releases, `pulumi up`),
-// then what MetalLB and Argo do on the converged cluster, and the policy pack refusing the old
-// conflict. Run by scripts/demo.sh inside scripts/control-plane.sh, which tears everything down.
+// The main job, told on the embedded cluster and its real node: the homelab as it was made (Helm
+// installs, a pool by hand), two of its debts failing for real (the quota, DNS), the migration
+// (adopt the Helm releases, `pulumi up`), then what MetalLB, Argo and the LAN see on the converged
+// cluster, and the policy pack refusing the old conflict. Run by scripts/demo.sh inside
+// scripts/control-plane.sh, which tears everything down.
 
 import * as path from "path";
 import { apiMessageOf, Cluster, KubernetesObject } from "../test/integration/cluster";
 import { runOrFail } from "../test/integration/commands";
+import { arpAnswer, httpFromLan, nodeMac } from "../test/integration/lan";
 import {
     allocationOf,
     argoApi,
+    finishedWorkflow,
     pointTrainingTemplateAtServiceDns,
     quotaReference,
     readWorkflow,
     recreateSeedCluster,
+    scriptWorkflow,
     seed,
     seedQuota,
     submitTrainingWorkflow,
@@ -24,7 +28,19 @@ const cluster = new Cluster();
 const quietFlags = ["--suppress-progress", "--suppress-permalink=true"];
 
 function step(number: number, title: string): void {
-    console.log(`\n=== ${number}/6  ${title}\n`);
+    console.log(`\n=== ${number}/7  ${title}\n`);
+}
+
+/** What a host on the LAN sees at the ingress address: who answers ARP, and what HTTP answers. */
+async function printLanView(): Promise<void> {
+    const mac = await arpAnswer(seed.ingressAddress);
+    const node = await nodeMac();
+    console.log(
+        `  LAN host: ARP who-has ${seed.ingressAddress} -> ${mac ?? "no answer"}` +
+            (mac === node ? " (the node, announced by MetalLB's speaker)" : ""),
+    );
+    const { body, error } = await httpFromLan(`http://${seed.ingressAddress}/`);
+    console.log(`  LAN host: GET http://${seed.ingressAddress}/ -> ${(body ?? error ?? "").trim()}`);
 }
 
 function table(rows: string[][]): void {
@@ -82,6 +98,8 @@ async function main(): Promise<void> {
         );
         await recreateSeedCluster(cluster);
         await printAllocations();
+        console.log("");
+        await printLanView();
         console.log(
             `\n  192.168.1.249 sits in the auto-assign pool ${seed.poolName}: any new Service could be handed it.`,
         );
@@ -107,7 +125,25 @@ async function main(): Promise<void> {
         await cluster.delete(quotaReference);
         console.log("\n  (the quota deleted again: the workaround the stack pays off)");
 
-        step(3, "Migration: npm run adopt-helm-releases -- --yes ..., then pulumi up");
+        step(
+            3,
+            "Debt 2, for real: a workflow step looks up MLflow's name under the namespace's default-deny egress",
+        );
+        const lookup = `nslookup ${seed.mlflowServiceUri.replace(/^http:\/\/|:\d+$/g, "")}`;
+        const dnsFailure = await cluster.create(scriptWorkflow("dns-lookup", lookup));
+        const dnsFailed = await finishedWorkflow(cluster, dnsFailure.metadata.name);
+        console.log(
+            `  $ ${lookup}   (workflow ${dnsFailure.metadata.name}: ${dnsFailed.workflow.status.phase})`,
+        );
+        console.log(
+            dnsFailed.log
+                .trim()
+                .split("\n")
+                .map((line) => `  ${line}`)
+                .join("\n"),
+        );
+
+        step(4, "Migration: npm run adopt-helm-releases -- --yes ..., then pulumi up");
         const adoption = await runOrFail(
             "npm",
             [
@@ -137,17 +173,33 @@ async function main(): Promise<void> {
                 .join("\n"),
         );
 
-        step(4, "Addresses as MetalLB reports them after the update");
+        step(5, "Addresses as MetalLB reports them after the update, and the LAN's view of 192.168.1.249");
         await printAllocations();
+        console.log("");
+        await printLanView();
 
         step(
-            5,
-            "A workflow run by Argo's controller after the update: admitted, with the settings' resources",
+            6,
+            "After the update: the DNS probe's log, and the training workflow admitted with the settings' resources, reaching MLflow by name",
+        );
+        const probePods = (await cluster.list("v1", "Pod", seed.workflowNamespace)).filter(
+            (pod) => pod.metadata.labels?.["app.kubernetes.io/name"] === "dns-probe",
+        );
+        for (const pod of probePods) {
+            const log = await cluster.podLog(seed.workflowNamespace, pod.metadata.name);
+            console.log(`  DNS probe ${pod.metadata.name}: ${log.trim().split("\n").join("; ")}`);
+        }
+        const dnsRepaired = await cluster.create(scriptWorkflow("dns-lookup", lookup));
+        const dnsWorked = await finishedWorkflow(cluster, dnsRepaired.metadata.name);
+        console.log(
+            `  $ ${lookup}   (workflow ${dnsRepaired.metadata.name}: ${dnsWorked.workflow.status.phase})\n`,
         );
         // The admission guard refuses pods that reach MLflow at a LoadBalancer IP: the seed's
         // template takes MLflow's cluster-DNS name first.
         await pointTrainingTemplateAtServiceDns(cluster);
-        console.log(`  ${seed.workflowTemplate}: MLFLOW_TRACKING_URI=${seed.mlflowServiceUri}\n`);
+        console.log(
+            `  ${seed.workflowTemplate}: MLFLOW_TRACKING_URI from ConfigMap platform-endpoints (${seed.mlflowServiceUri})\n`,
+        );
         const admitted = await submitTrainingWorkflow(cluster, 30);
         const pod = await cluster.waitFor("the workflow's pod", async () => {
             const pods = await cluster.list("v1", "Pod", seed.workflowNamespace);
@@ -172,9 +224,19 @@ async function main(): Promise<void> {
             return quota.status?.used?.pods === "1" ? quota.status.used : undefined;
         });
         console.log(`\n  ${seed.quotaName} used: ${JSON.stringify(used)}`);
+        const trained = await finishedWorkflow(cluster, admitted);
+        console.log(`  workflow ${admitted}: ${trained.workflow.status.phase}; its step printed:`);
+        console.log(
+            trained.log
+                .trim()
+                .split("\n")
+                .filter((line) => /MLFLOW_TRACKING_URI|mlflow stand-in/.test(line))
+                .map((line) => `    ${line}`)
+                .join("\n"),
+        );
 
         step(
-            6,
+            7,
             "The policy pack refuses a program that puts 192.168.1.249 back into the auto-assign pool; the API server, the seed's kubectl delete",
         );
         regressions.setSettings("seed-regressions", { scenario: "ingress-ip-in-auto-pool" });

@@ -6,7 +6,7 @@
 # involved; pods use them with imagePullPolicy IfNotPresent or Never.
 #
 # Usage: node-images.sh OUT_DIR NAME=BINARY...   (binaries by name: pause busybox coredns
-#   metallb-controller metallb-speaker workflow-controller argoexec nginx-ingress-controller
+#   metallb-controller metallb-speaker workflow-controller argoexec argo nginx-ingress-controller
 #   kube-webhook-certgen)
 # Writes OUT_DIR/<image>.tar for every image and OUT_DIR/images.txt (one image name a line).
 set -euo pipefail
@@ -28,6 +28,7 @@ METALLB_CONTROLLER_IMAGE=quay.io/metallb/controller:${METALLB_TAG:?}
 METALLB_SPEAKER_IMAGE=quay.io/metallb/speaker:$METALLB_TAG
 WORKFLOW_CONTROLLER_IMAGE=quay.io/argoproj/workflow-controller:${ARGO_TAG:?}
 ARGOEXEC_IMAGE=quay.io/argoproj/argoexec:$ARGO_TAG
+ARGOCLI_IMAGE=quay.io/argoproj/argocli:$ARGO_TAG
 INGRESS_CONTROLLER_STAND_IN_IMAGE=localhost/homelab-stand-in/ingress-nginx-controller:v1.15.1
 CERTGEN_STAND_IN_IMAGE=localhost/homelab-stand-in/kube-webhook-certgen:v1.6.9
 
@@ -91,8 +92,8 @@ make_image "$BUSYBOX_IMAGE" busybox "$busybox_root" null '["sh"]'
 make_image "$TRAINING_IMAGE" training-pipeline "$busybox_root" null '["sh"]'
 
 # Upstream images' entrypoints: coredns/Dockerfile, metallb's controller.Dockerfile and
-# speaker.Dockerfile, argo-workflows' Dockerfile (binaries in /bin, workflow-controller started
-# by name, argoexec as user 8737).
+# speaker.Dockerfile, argo-workflows' Dockerfile (binaries in /bin, started by name, as user
+# 8737).
 make_image "$COREDNS_IMAGE" coredns "$(new_rootfs "/coredns=${binary[coredns]}")" '["/coredns"]' null
 make_image "$METALLB_CONTROLLER_IMAGE" metallb-controller \
   "$(new_rootfs "/controller=${binary[metallb-controller]}")" '["/controller"]' null
@@ -103,6 +104,8 @@ make_image "$WORKFLOW_CONTROLLER_IMAGE" workflow-controller \
 argoexec_root=$(new_rootfs "/bin/argoexec=${binary[argoexec]}")
 printf '8737:x:8737:8737:argo:/home/argo:/bin/false\n' >>"$argoexec_root/etc/passwd"
 make_image "$ARGOEXEC_IMAGE" argoexec "$argoexec_root" '["argoexec"]' null 8737
+# The Argo Server runs from the CLI's image (`argo server`).
+make_image "$ARGOCLI_IMAGE" argocli "$(new_rootfs "/bin/argo=${binary[argo]}")" '["argo"]' null 8737
 
 # The stand-ins (scripts/stand-ins), at the paths the charts start the real images by.
 make_image "$INGRESS_CONTROLLER_STAND_IN_IMAGE" ingress-nginx-controller-stand-in \

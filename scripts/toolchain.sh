@@ -416,7 +416,7 @@ build_metallb() {
 # Both commands are built from a copy of the module with that one file put back as upstream's
 # symlink resolves it.
 build_argo() {
-  log "building Argo Workflows' workflow-controller and argoexec $ARGO_WORKFLOWS_VERSION (a few minutes)..."
+  log "building Argo Workflows' workflow-controller, argoexec and argo $ARGO_WORKFLOWS_VERSION (a few minutes)..."
   local pkg=github.com/argoproj/argo-workflows/v3 source="$ARGO_DIR/build/module"
   rm -rf "$source"
   mkdir -p "$ARGO_DIR/build"
@@ -426,7 +426,7 @@ build_argo() {
   [[ -f $signal/signal_linux.go ]] || cp "$signal/signal_darwin.go" "$signal/signal_linux.go"
   EXTRA_REPLACE="$pkg => ./module" build_upstream "$pkg" "$ARGO_WORKFLOWS_VERSION" "$ARGO_DIR" \
     "-X $pkg.version=$ARGO_WORKFLOWS_VERSION -X $pkg.gitTag=$ARGO_WORKFLOWS_VERSION -X $pkg.gitTreeState=clean" \
-    "$pkg/cmd/workflow-controller" "$pkg/cmd/argoexec"
+    "$pkg/cmd/workflow-controller" "$pkg/cmd/argoexec" "$pkg/cmd/argo"
 }
 
 build_coredns() {
@@ -599,17 +599,18 @@ if wanted node-images; then
   resolve metallb-speaker "" "$METALLB_DIR/metallb-speaker" build_metallb
   resolve workflow-controller "" "$ARGO_DIR/workflow-controller" build_argo
   resolve argoexec "" "$ARGO_DIR/argoexec" build_argo
+  resolve argo "" "$ARGO_DIR/argo" build_argo
   resolve nginx-ingress-controller "" "$STAND_INS_DIR/ingress-nginx-controller" build_stand_ins
   resolve kube-webhook-certgen "" "$STAND_INS_DIR/kube-webhook-certgen" build_stand_ins
   source_of[busybox]=/bin/busybox
   image_inputs=()
   for name in pause busybox coredns metallb-controller metallb-speaker workflow-controller argoexec \
-    nginx-ingress-controller kube-webhook-certgen; do
+    argo nginx-ingress-controller kube-webhook-certgen; do
     image_inputs+=("$name=${source_of[$name]:-}")
   done
-  # Keyed by the script, and each binary's path, size and modification time (a rebuilt binary
-  # changes them; hashing ~400 MB on every call would not be quick).
-  NODE_IMAGES_DIR="$CACHE/node-images-$( (cat "$SCRIPT_DIR/node-images.sh"; for input in "${image_inputs[@]}"; do stat -L -c '%n %s %Y' "${input#*=}"; done) | cksum | cut -d" " -f1)"
+  # Keyed by the script, and each binary's size and modification time (a rebuilt binary changes
+  # them; hashing ~400 MB on every call would not be quick).
+  NODE_IMAGES_DIR="$CACHE/node-images-$( (cat "$SCRIPT_DIR/node-images.sh"; for input in "${image_inputs[@]}"; do printf '%s %s\n' "${input%%=*}" "$(stat -L -c '%s %Y' "${input#*=}")"; done) | cksum | cut -d" " -f1)"
   if [[ ! -f $NODE_IMAGES_DIR/images.txt ]]; then
     if $check_only; then
       missing+=("node images (would build into $NODE_IMAGES_DIR)")

@@ -1,6 +1,6 @@
-// Root hooks of the integration tests: when a test fails, print the end of every log the control
-// plane keeps (its servers', and each container's on the simulated node), so that a CI failure
-// says what the API server, MetalLB or Argo saw.
+// Root hooks of the integration tests: when a test fails, print the end of every log the local
+// cluster keeps (its servers' and node's processes', and each container's as kubelet writes it),
+// so that a CI failure says what the API server, MetalLB or Argo saw.
 
 import * as fs from "fs";
 import * as path from "path";
@@ -14,7 +14,7 @@ function logFiles(directory: string): string[] {
         return [];
     }
     return fs
-        .readdirSync(directory)
+        .readdirSync(directory, { recursive: true, encoding: "utf8" })
         .filter((name) => name.endsWith(".log"))
         .map((name) => path.join(directory, name));
 }
@@ -24,7 +24,11 @@ export function printControlPlaneLogs(): void {
     if (!root) {
         return;
     }
-    for (const file of [...logFiles(path.join(root, "logs")), ...logFiles(path.join(root, "node", "logs"))]) {
+    // Container logs: varlog/pods/<namespace>_<pod>_<uid>/<container>/<restart>.log.
+    for (const file of [
+        ...logFiles(path.join(root, "logs")),
+        ...logFiles(path.join(root, "varlog", "pods")),
+    ]) {
         const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n");
         console.log(`\n---- last ${Math.min(lines.length, linesPerLog)} lines of ${file}`);
         console.log(lines.slice(-linesPerLog).join("\n"));

@@ -10,6 +10,7 @@ import * as yaml from "js-yaml";
 import * as path from "path";
 import { apiMessageOf, Cluster, KubernetesObject, statusCodeOf } from "./cluster";
 import { waitForGuard } from "./guard";
+import { deployMlflowStandIn } from "./mlflow";
 import { allocationOf, metallbApi, quotaReference, seed } from "./seed";
 import { localStack, policyPackArgs, PulumiWorkspace, repositoryRoot } from "./workspace";
 import { Editable } from "../harness/stackConfig";
@@ -42,6 +43,8 @@ describe("the local stack on a fresh cluster", function () {
 
     before(async () => {
         workspace = await localStack();
+        // The DNS probe resolves MLflow's name: the service must exist, as it does on the homelab.
+        await deployMlflowStandIn(cluster);
     });
 
     describe("pulumi up", () => {
@@ -210,14 +213,19 @@ describe("the local stack on a fresh cluster", function () {
             assert.strictEqual(outputs.ingressAddress, "192.168.1.249");
         });
 
-        it("creates the DNS probe Job for every platform service name", async () => {
+        it("runs the DNS probe Job, which resolves every platform service name under the egress rules", async () => {
             const jobs = await cluster.list("batch/v1", "Job", "seldon-system");
             assert.strictEqual(jobs.length, 1);
-            const script = JSON.stringify(jobs[0].spec.template.spec.containers[0]);
-            assert.ok(script.includes("mlflow.mlflow.svc.cluster.local"), script);
-            assert.ok(script.includes("kubernetes.default.svc.cluster.local"), script);
-            // The provider waited for the Job; its container is simulated and exits 0.
+            // The provider waited for the Job to complete.
             assert.strictEqual(jobs[0].status.succeeded, 1);
+            const pod = (await cluster.list("v1", "Pod", "seldon-system")).find(
+                (entry) => entry.metadata.labels?.["job-name"] === jobs[0].metadata.name,
+            );
+            assert.ok(pod, "the probe's pod is gone");
+            assert.deepStrictEqual(
+                (await cluster.podLog("seldon-system", pod.metadata.name)).trim().split("\n"),
+                ["resolved mlflow.mlflow.svc.cluster.local", "resolved kubernetes.default.svc.cluster.local"],
+            );
         });
     });
 
