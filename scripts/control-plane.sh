@@ -358,7 +358,7 @@ EOF
 launch() {
   local name=$1
   shift
-  setsid "$@" </dev/null >"$DIR/logs/$name.log" 2>&1 &
+  setsid "$@" </dev/null >"$DIR/logs/$name.log" 2>&1 8<&- &
   echo "$name $!" >>"$DIR/pids"
 }
 
@@ -509,8 +509,10 @@ start_node() {
   launch kube-proxy "$(type -P kube-proxy)" --config="$DIR/kube-proxy.yaml"
   wait_for "node $NODE_NAME to be Ready" node_ready
   mark node_ready_s
-  # kubelet set its host-wide kernel settings at start and does not look at them again.
+  # kubelet set its host-wide kernel settings at start and does not look at them again: put the
+  # host's back, and let another cluster save them.
   restore_sysctls "$DIR/host-sysctls"
+  exec 8<&-
 
   # NetworkPolicy: kube-router's policy controller alone (no routing, no service proxy, no CNI),
   # a process beside kubelet as k3s runs its embedded one.
@@ -596,6 +598,10 @@ run_outside() {
   DIR=$(mktemp -d "${TMPDIR:-/tmp}/control-plane.XXXXXX")
   CGROUP_PARENT="homelab-${DIR##*.}"
   trap cleanup_host EXIT
+  # Another cluster starting at the same time must not save the values its kubelet has just set:
+  # the lock on this script is held until this cluster's node is Ready and the values are back.
+  exec 8<"${BASH_SOURCE[0]}"
+  flock 8
   save_sysctls "$DIR/host-sysctls"
   make_cgroups
   # The script runs again as the first process of new network, mount and PID namespaces. As PID
@@ -605,6 +611,7 @@ run_outside() {
     unshare --net --mount --pid --fork --mount-proc --propagation private --kill-child=TERM -- \
     bash "${BASH_SOURCE[0]}" run -- "$@" <&0 &
   UNSHARE_PID=$!
+  exec 8<&-
   # unshare ignores SIGTERM and SIGINT while it waits; pass them on to the namespace's first
   # process (its only child), which stops everything and exits.
   trap 'forward_signal TERM' TERM

@@ -309,6 +309,11 @@ export const malformedSettings: MalformedSetting[] = [
         problem:
             'charts.metalb: {"repository":"https://metallb.github.io/metallb","version":"0.15.2"} is not a setting here; did you mean "metallb"?',
     },
+    {
+        title: "chart values written as a --set string",
+        edit: (raw) => (raw.charts.metallb.values = "speaker.frr.enabled=false"),
+        problem: 'charts.metallb.values: "speaker.frr.enabled=false" must be an object',
+    },
     // the rest
     {
         title: "megabytes written as MB",
