@@ -21,12 +21,18 @@ export function policyConfigOf(settings: StackSettings): PolicyConfigFile {
         settings.ingress.namespace,
         settings.argo.namespace,
     ];
+    // The namespaces of the services the platform depends on but does not install (MLflow's):
+    // someone else's, unless the settings govern them too (then `quotaNamespaces` lists them).
+    const serviceNamespaces = settings.services.map((service) => service.namespace);
     const dns = { exemptNamespaces: kubernetesNamespaces, clusterDomain: network.clusterDomain };
     return {
         "namespaces-have-resource-quota": {
-            // `default` too: every cluster has it and nothing of the platform runs there; `npm run
-            // audit`, which reads every namespace of the cluster, would otherwise demand a quota for it.
-            exemptNamespaces: [...new Set([...kubernetesNamespaces, "default", ...platformNamespaces])],
+            // `default` and the services' namespaces too: every cluster has the first, and nothing
+            // of the platform runs in any of them; `npm run audit`, which reads every namespace of
+            // the cluster, would otherwise demand a quota for them.
+            exemptNamespaces: [
+                ...new Set([...kubernetesNamespaces, "default", ...platformNamespaces, ...serviceNamespaces]),
+            ],
             quotaNamespaces: settings.namespaces.map((namespace) => namespace.name),
             requireQuotaForWorkloadNamespaces: false,
         },

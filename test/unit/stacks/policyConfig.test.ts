@@ -30,7 +30,8 @@ describe("the policy pack's configuration, from the settings", () => {
         const dns = { exemptNamespaces: exempt, clusterDomain: "lab.internal" };
         assert.deepStrictEqual(policyConfigOf(validateSettings(raw as RawSettings)), {
             "namespaces-have-resource-quota": {
-                exemptNamespaces: [...exempt, "default", "lb", "ingress-nginx", "argo"],
+                // MLflow's namespace: a service the platform depends on, not one it installs.
+                exemptNamespaces: [...exempt, "default", "lb", "ingress-nginx", "argo", "mlflow"],
                 quotaNamespaces: ["seldon-system", "training"],
                 requireQuotaForWorkloadNamespaces: false,
             },
