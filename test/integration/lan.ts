@@ -56,7 +56,8 @@ export async function httpFromLan(url: string, seconds = 5): Promise<{ body?: st
 
 /**
  * Samples `http://<address>/` from the LAN host about once a second until `stop()`; returns every
- * sample, in order.
+ * sample, in order. The LAN host forgets its ARP entries before each sample, so every sample needs
+ * a fresh answer from whoever announces the address, not a MAC address remembered from earlier.
  */
 export function sampleHttpFromLan(address: string): {
     stop: () => Promise<{ at: number; body?: string; error?: string }[]>;
@@ -66,6 +67,7 @@ export function sampleHttpFromLan(address: string): {
     const loop = (async () => {
         while (running) {
             const started = Date.now();
+            await run("ip", ["-n", lanHostNamespace(), "neigh", "flush", "dev", "eth0"]);
             samples.push({ at: started, ...(await httpFromLan(`http://${address}/`, 3)) });
             await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 - (Date.now() - started))));
         }

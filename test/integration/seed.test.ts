@@ -81,7 +81,9 @@ describe("the seed's cluster, recreated as it was made", function () {
             assert.strictEqual(ended.status.phase, "Failed", JSON.stringify(ended.status));
             // busybox's words for what Python reports as "Temporary failure in name resolution".
             assert.match(log, /;; connection timed out; no servers could be reached/);
-            console.log(`      the step's lookup: ${log.split("\n").find((line) => line.includes("timed out"))}`);
+            console.log(
+                `      the step's lookup: ${log.split("\n").find((line) => line.includes("timed out"))}`,
+            );
         });
     });
 
