@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `npm run demo`: builds or finds the toolchain, starts a throwaway control plane on loopback,
-# runs scripts/demo.ts against it, and tears everything down. It never touches the cluster in
+# `npm run demo`: builds or finds the toolchain, starts a throwaway cluster with a real node in
+# private namespaces, runs scripts/demo.ts against it, and tears everything down. It never touches the cluster in
 # your KUBECONFIG: for that, run `pulumi up -s homelab` (see the README).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

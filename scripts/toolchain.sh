@@ -4,7 +4,7 @@
 # kube-controller-manager, kube-scheduler), the node (kubelet, kube-proxy, kubectl, containerd,
 # runc and the CNI plugins, CoreDNS, kube-router's NetworkPolicy controller), the images the
 # node runs (built here from the upstream modules: pause, busybox, CoreDNS, MetalLB's controller
-# and speaker, Argo's workflow-controller and argoexec; and the two stand-ins of
+# and speaker, Argo's workflow-controller, argoexec and argo CLI; and the two stand-ins of
 # scripts/stand-ins), the Helm CLI, and the two linters of the repository's CI files
 # (actionlint for .github/workflows, Renovate's config validator for renovate.json).
 #
@@ -479,7 +479,8 @@ missing_node_packages() {
     [[ -x ${node_package_files[$i]} ]] || printf '%s\n' "${node_packages[$i]}"
   done
   # busybox-static, not the dynamic busybox: the image has no libc.
-  file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || echo busybox-static
+  [[ $(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null) == "install ok installed" ]] ||
+    echo busybox-static
 }
 install_node_packages() {
   local missing
