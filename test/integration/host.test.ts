@@ -1,10 +1,18 @@
-// After every integration suite's cluster has stopped: the host is as it was before the first
-// one started (test/integration/hostState.ts lists what is compared). Runs outside any cluster's
-// namespaces, last, from scripts/integration.sh.
+// After every integration suite's cluster has stopped: the clusters left nothing on the host that
+// was not there before the first one started (test/integration/hostState.ts lists what is
+// compared), and the kernel settings kubelet changes have their values back. What was there
+// before and is gone now (another cluster of the machine's, stopped meanwhile) is no concern of
+// this run's. Runs outside any cluster's namespaces, last, from scripts/integration.sh.
 
 import * as assert from "assert";
 import * as fs from "fs";
 import { HostState, hostState } from "./hostState";
+
+/** What `after` holds that `before` did not. */
+function added(before: string[] | null | undefined, after: string[] | null): string[] {
+    const known = new Set(before ?? []);
+    return (after ?? []).filter((entry) => !known.has(entry));
+}
 
 describe("the host after the local clusters", () => {
     const file = process.env.HOMELAB_HOST_STATE_BEFORE;
@@ -15,22 +23,29 @@ describe("the host after the local clusters", () => {
         assert.ok(before, "HOMELAB_HOST_STATE_BEFORE names no recorded state");
     });
 
-    const same = (key: keyof HostState, what: string) =>
-        it(`has ${what} as before`, () => {
-            assert.deepStrictEqual(after[key], before?.[key]);
+    it("has the kernel settings kubelet changes (kernel.panic, kernel.panic_on_oops, vm.overcommit_memory, ...) as before", () => {
+        assert.deepStrictEqual(after.sysctls, before?.sysctls);
+    });
+
+    it("has nothing new in the node software's default paths (/usr/libexec/kubernetes, /var/lib/kubelet, /etc/cni, /opt/containerd, ...)", () => {
+        const created = Object.entries(after.nodePaths).flatMap(([root, entries]) => {
+            const previous = before?.nodePaths[root];
+            if (entries !== null && previous === null) {
+                return [root];
+            }
+            return added(previous, entries).map((entry) => `${root}/${entry}`);
         });
-    same(
-        "sysctls",
-        "the kernel settings kubelet changes (kernel.panic, kernel.panic_on_oops, vm.overcommit_memory, ...)",
-    );
-    same(
-        "nodePaths",
-        "the node software's default paths (/usr/libexec/kubernetes, /var/lib/kubelet, /etc/cni, /opt/containerd, ...)",
-    );
-    same("cgroups", "no cgroup of a cluster left");
-    same("mountPoints", "the same mounts");
-    same("interfaces", "the same network interfaces");
-    same("iptables", "the same iptables rules");
-    same("clusterProcesses", "no process of a cluster left");
-    same("clusterFolders", "no cluster folder left");
+        assert.deepStrictEqual(created, []);
+    });
+
+    const nothingNew = (key: Exclude<keyof HostState, "sysctls" | "nodePaths">, what: string) =>
+        it(`has no ${what} left`, () => {
+            assert.deepStrictEqual(added(before?.[key], after[key]), []);
+        });
+    nothingNew("cgroups", "cgroup of a cluster");
+    nothingNew("mountPoints", "mount");
+    nothingNew("interfaces", "network interface");
+    nothingNew("iptables", "iptables rule");
+    nothingNew("clusterProcesses", "process of a cluster");
+    nothingNew("clusterFolders", "cluster folder");
 });
