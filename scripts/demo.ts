@@ -31,6 +31,16 @@ function step(number: number, title: string): void {
     console.log(`\n=== ${number}/7  ${title}\n`);
 }
 
+/** A workflow step's own output, without the lines Argo's emissary adds around it. */
+function stepOutput(log: string): string {
+    return log
+        .trim()
+        .split("\n")
+        .filter((line) => !line.startsWith("time=") && !line.startsWith("Error: exit status"))
+        .map((line) => `  ${line}`)
+        .join("\n");
+}
+
 /** What a host on the LAN sees at the ingress address: who answers ARP, and what HTTP answers. */
 async function printLanView(): Promise<void> {
     const mac = await arpAnswer(seed.ingressAddress);
@@ -135,13 +145,7 @@ async function main(): Promise<void> {
         console.log(
             `  $ ${lookup}   (workflow ${dnsFailure.metadata.name}: ${dnsFailed.workflow.status.phase})`,
         );
-        console.log(
-            dnsFailed.log
-                .trim()
-                .split("\n")
-                .map((line) => `  ${line}`)
-                .join("\n"),
-        );
+        console.log(stepOutput(dnsFailed.log));
 
         step(4, "Migration: npm run adopt-helm-releases -- --yes ..., then pulumi up");
         const adoption = await runOrFail(
@@ -182,8 +186,11 @@ async function main(): Promise<void> {
             6,
             "After the update: the DNS probe's log, and the training workflow admitted with the settings' resources, reaching MLflow by name",
         );
-        const probePods = (await cluster.list("v1", "Pod", seed.workflowNamespace)).filter(
-            (pod) => pod.metadata.labels?.["app.kubernetes.io/name"] === "dns-probe",
+        const probeJobs = (await cluster.list("batch/v1", "Job", seed.workflowNamespace))
+            .filter((job) => job.metadata.labels?.["app.kubernetes.io/name"] === "dns-probe")
+            .map((job) => job.metadata.name);
+        const probePods = (await cluster.list("v1", "Pod", seed.workflowNamespace)).filter((pod) =>
+            probeJobs.includes(pod.metadata.labels?.["job-name"]),
         );
         for (const pod of probePods) {
             const log = await cluster.podLog(seed.workflowNamespace, pod.metadata.name);
