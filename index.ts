@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AdmissionGuard } from "./components/admissionGuard";
 import { ArgoWorkflows } from "./components/argo";
-import { IngressController } from "./components/ingress";
+import { IngressController, ingressServiceLabels } from "./components/ingress";
 import { Metallb } from "./components/metallb";
 import { NamespaceGovernance } from "./components/namespaceGovernance";
 import { ServiceDiscovery } from "./components/serviceDiscovery";
@@ -25,6 +25,11 @@ let guardComponents: (components: pulumi.Resource[]) => void = () => undefined;
 const guard = new AdmissionGuard("admission-guard", {
     validationActions: settings.admissionGuard.validationActions,
     parameters: admissionGuardParametersOf(settings, pools),
+    namespaces: {
+        governed: settings.namespaces.map((namespace) => namespace.name),
+        workflow: settings.argo.workflowNamespaces,
+        metallb: settings.metallb.namespace,
+    },
     guarded: new Promise<pulumi.Resource[]>((resolve) => (guardComponents = resolve)),
 });
 const afterGuardParameters = { dependsOn: [guard.parameters] };
@@ -37,6 +42,13 @@ const metallb = new Metallb(
         chart: settings.metallb.chart,
         chartValues: settings.metallb.chartValues,
         pools,
+        // The ingress's pool serves the ingress controller's Service alone.
+        reservedFor: {
+            [settings.ingress.reservation]: {
+                namespaces: [settings.ingress.namespace],
+                serviceSelectors: [{ matchLabels: ingressServiceLabels(settings.ingress) }],
+            },
+        },
         l2AdvertisementName: settings.metallb.l2AdvertisementName,
         skipAwait: settings.skipAwait,
     },

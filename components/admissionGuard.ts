@@ -9,8 +9,10 @@ import {
     admissionGuardParameterData,
     AdmissionGuardSettings,
     admissionRules,
+    GuardNamespaces,
     guardLabel,
     guardParameters,
+    scopeNamespaces,
     validationActions,
 } from "./admissionRules";
 
@@ -20,6 +22,8 @@ export interface AdmissionGuardArgs extends AdmissionGuardSettings {
      * governed quotas and LimitRanges, the workflow namespaces, the published endpoints.
      */
     parameters: AdmissionGuardParameters;
+    /** The namespaces each rule's binding selects (`RuleScope`). */
+    namespaces: GuardNamespaces;
     /**
      * What the bindings wait for: every resource the guard judges that this stack declares (pools,
      * Services, quotas, LimitRanges, ConfigMaps). They are created after those, and `pulumi destroy`
@@ -37,6 +41,27 @@ const parametersResourceRule = {
     resourceNames: [guardParameters.name],
     operations: ["*"],
 };
+
+/** The label the API server sets on every namespace, holding its name. */
+const namespaceNameLabel = "kubernetes.io/metadata.name";
+
+/** Selects the namespaces named, or none at all for an empty list (`In` needs a value). */
+function namespacesNamed(names: string[] | undefined) {
+    if (names === undefined) {
+        return {};
+    }
+    return names.length > 0
+        ? {
+              namespaceSelector: {
+                  matchExpressions: [{ key: namespaceNameLabel, operator: "In", values: names }],
+              },
+          }
+        : {
+              namespaceSelector: {
+                  matchExpressions: [{ key: namespaceNameLabel, operator: "DoesNotExist" }],
+              },
+          };
+}
 
 /**
  * The parameters are a ConfigMap of their own, created before anything else (index.ts makes the
@@ -56,7 +81,11 @@ export class AdmissionGuard extends pulumi.ComponentResource {
         super(
             "homelab:platform:AdmissionGuard",
             name,
-            { validationActions: args.validationActions, parameters: args.parameters },
+            {
+                validationActions: args.validationActions,
+                parameters: args.parameters,
+                namespaces: args.namespaces,
+            },
             opts,
         );
         const actions = args.validationActions;
@@ -108,7 +137,10 @@ export class AdmissionGuard extends pulumi.ComponentResource {
                         paramRef: { ...guardParameters, parameterNotFoundAction: "Deny" },
                         // ...except the parameters themselves, so that they can always be put
                         // back (`pulumi up`), whatever happened to them.
-                        matchResources: { excludeResourceRules: [parametersResourceRule] },
+                        matchResources: {
+                            ...namespacesNamed(scopeNamespaces(rule.scope, args.namespaces)),
+                            excludeResourceRules: [parametersResourceRule],
+                        },
                     },
                 },
                 { parent: this, dependsOn: waitsFor },

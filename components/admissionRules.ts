@@ -341,9 +341,46 @@ export interface ResourceRule {
     operations: string[];
 }
 
+/**
+ * The namespaces a rule judges in, which its binding selects: the guard never judges what it has
+ * no business with (kube-system's pods, another team's namespace), even while its parameters are
+ * missing and every request it does judge is refused.
+ */
+export type RuleScope =
+    | "every namespace"
+    | "governed namespaces"
+    | "workflow namespaces"
+    | "MetalLB's namespace";
+
+/** The namespaces behind each scope but the first, from the settings. */
+export interface GuardNamespaces {
+    /** The namespaces whose quota and LimitRange the stack keeps (`namespaces`). */
+    governed: string[];
+    /** The namespaces that run workflows (`argo.workflowNamespaces`). */
+    workflow: string[];
+    /** MetalLB's namespace, the only one whose pools MetalLB reads (`metallb.namespace`). */
+    metallb: string;
+}
+
+/** The namespaces a scope stands for; undefined for every namespace. */
+export function scopeNamespaces(scope: RuleScope, namespaces: GuardNamespaces): string[] | undefined {
+    switch (scope) {
+        case "every namespace":
+            return undefined;
+        case "governed namespaces":
+            return namespaces.governed;
+        case "workflow namespaces":
+            return namespaces.workflow;
+        case "MetalLB's namespace":
+            return [namespaces.metallb];
+    }
+}
+
 export interface AdmissionRule {
     /** What the rule guards, e.g. `governed-quotas`; the policy and its binding are `homelab-platform-<key>`. */
     key: string;
+    /** Where it judges. */
+    scope: RuleScope;
     /** The policy's and its binding's name. */
     name: string;
     /** What the README and the tests call it. */
@@ -385,6 +422,7 @@ function refusal(expression: string, message: string, messageExpression: string)
 /** A policy that reads the guard's parameters and refuses when one of its validations fails. */
 function admissionRule(
     key: string,
+    scope: RuleScope,
     summary: string,
     resourceRules: ResourceRule[],
     body: {
@@ -395,6 +433,7 @@ function admissionRule(
 ): AdmissionRule {
     return {
         key,
+        scope,
         name: `${guardPrefix}-${key}`,
         summary,
         spec: {
@@ -428,6 +467,8 @@ function serviceRequestFields(object: string): string {
 /** Services: reserved addresses only with their pool pinned; nothing inside an auto-assign range. */
 const loadBalancerAddresses = admissionRule(
     "loadbalancer-addresses",
+    // Any tenant's Service could take a reserved address.
+    "every namespace",
     "a LoadBalancer Service requesting a reserved address without pinning its pool, or any address of an auto-assign pool",
     [matching("", ["services"])],
     {
@@ -503,6 +544,7 @@ const loadBalancerAddresses = admissionRule(
 /** ResourceQuotas and LimitRanges the stack keeps: no DELETE, unless their namespace is going away. */
 const governedQuotas = admissionRule(
     "governed-quotas",
+    "governed namespaces",
     "deleting a ResourceQuota or LimitRange of a governed namespace (not the namespace itself)",
     [matching("", ["resourcequotas", "limitranges"], ["DELETE"])],
     {
@@ -537,6 +579,7 @@ const governedQuotas = admissionRule(
 /** Workloads, Argo workflows and ConfigMaps in workflow namespaces: no LoadBalancer or pool addresses. */
 const serviceDns = admissionRule(
     "service-dns",
+    "workflow namespaces",
     "a Pod, workload, Argo Workflow/WorkflowTemplate/CronWorkflow or ConfigMap in a workflow namespace whose env, parameters or data point at a LoadBalancer or pool address",
     [
         matching("", ["pods", "configmaps"]),
@@ -595,6 +638,7 @@ function poolReservedAddresses(object: string): string {
 /** IPAddressPools: a reserved address never goes (back) into a pool with autoAssign. */
 const reservedPools = admissionRule(
     "reserved-pools",
+    "MetalLB's namespace",
     "an IPAddressPool change that puts a reserved address into an auto-assign pool (autoAssign flipped on included)",
     [matching("metallb.io", ["ipaddresspools"])],
     {

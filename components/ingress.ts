@@ -52,6 +52,34 @@ export function reservedAddressAnnotations(ingress: IngressSettings): Record<str
     };
 }
 
+/**
+ * The labels the chosen chart puts on the controller's Service, which MetalLB's `serviceAllocation`
+ * on the reserved pool selects: the chart's name (or `nameOverride`), the release, and for
+ * ingress-nginx the component (its admission webhook's Service is another component).
+ */
+export function ingressServiceLabels(ingress: IngressSettings): Record<string, string> {
+    const values = ingress.chartValues ?? {};
+    const nameOverride = values.nameOverride;
+    const name = typeof nameOverride === "string" && nameOverride !== "" ? nameOverride : ingress.controller;
+    switch (ingress.controller) {
+        case "ingress-nginx":
+            return {
+                "app.kubernetes.io/name": name,
+                "app.kubernetes.io/instance": ingress.releaseName,
+                "app.kubernetes.io/component": "controller",
+            };
+        case "nginx-ingress": {
+            // F5's chart takes its selector labels from controller.selectorLabels when given.
+            const controller = values.controller as Record<string, unknown> | undefined;
+            const selectorLabels = controller?.selectorLabels as Record<string, string> | undefined;
+            if (selectorLabels && Object.keys(selectorLabels).length > 0) {
+                return { ...selectorLabels };
+            }
+            return { "app.kubernetes.io/name": name, "app.kubernetes.io/instance": ingress.releaseName };
+        }
+    }
+}
+
 /** Chart values for the chosen controller; the two charts spell the ingress class settings differently. */
 export function ingressChartValues(ingress: IngressSettings): Record<string, unknown> {
     const service = {

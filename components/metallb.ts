@@ -34,29 +34,45 @@ export const keepCustomResourceDefinitions: pulumi.ResourceTransform = (args) =>
 
 /**
  * A transform for the MetalLB chart: its pool webhook (in `metallb-webhook-configuration`) skips
- * pools carrying `reservedPoolLabel`, so that a reserved pool can be added while the general pool
- * still holds its address. The general pool, and any pool made by hand, is still checked against
- * every pool, reserved ones included; MetalLB's controller applies no overlapping set of pools.
+ * the reserved pools this stack declares, by namespace and name, so that a reserved pool can be
+ * added while the general pool still holds its address. Every other pool is checked against
+ * every pool, reserved ones included: the general pool, and any pool made by hand, even one that
+ * carries `reservedPoolLabel`. MetalLB's controller applies no overlapping set of pools.
+ * (Webhook `matchConditions`: GA in Kubernetes 1.30.)
  */
-export const reservedPoolsSkipPoolWebhook: pulumi.ResourceTransform = (args) => {
-    if (
-        args.type !== "kubernetes:admissionregistration.k8s.io/v1:ValidatingWebhookConfiguration" ||
-        args.props?.metadata?.name !== "metallb-webhook-configuration"
-    ) {
-        return undefined;
-    }
-    const webhooks = (args.props.webhooks ?? []).map((webhook: Record<string, unknown>) =>
-        webhook.name === "ipaddresspoolvalidationwebhook.metallb.io"
-            ? {
-                  ...webhook,
-                  objectSelector: {
-                      matchExpressions: [{ key: reservedPoolLabel, operator: "DoesNotExist" }],
-                  },
-              }
-            : webhook,
-    );
-    return { props: { ...args.props, webhooks }, opts: args.opts };
-};
+export function reservedPoolsSkipPoolWebhook(
+    namespace: string,
+    reservedPools: string[],
+): pulumi.ResourceTransform {
+    const quoted = (text: string) => `'${text}'`;
+    // `object` is null on DELETE, which the pool webhook is not called for anyway.
+    const notReservedPool = {
+        name: "not-a-reserved-pool-of-homelab-platform",
+        expression:
+            `object == null || request.namespace != ${quoted(namespace)} || ` +
+            `!(object.metadata.name in [${reservedPools.map(quoted).join(", ")}])`,
+    };
+    return (args) => {
+        if (
+            args.type !== "kubernetes:admissionregistration.k8s.io/v1:ValidatingWebhookConfiguration" ||
+            args.props?.metadata?.name !== "metallb-webhook-configuration"
+        ) {
+            return undefined;
+        }
+        const webhooks = (args.props.webhooks ?? []).map((webhook: Record<string, unknown>) =>
+            webhook.name === "ipaddresspoolvalidationwebhook.metallb.io"
+                ? { ...webhook, matchConditions: [notReservedPool] }
+                : webhook,
+        );
+        return { props: { ...args.props, webhooks }, opts: args.opts };
+    };
+}
+
+/** An IPAddressPool's `spec.serviceAllocation`: the namespaces and labels of the Services it serves. */
+export interface ServiceAllocation {
+    namespaces: string[];
+    serviceSelectors: { matchLabels: Record<string, string> }[];
+}
 
 export interface MetallbArgs {
     /** The namespace of the chart, the pools and the advertisement, e.g. `metallb-system`. */
@@ -69,6 +85,12 @@ export interface MetallbArgs {
     chartValues?: Record<string, unknown>;
     /** The general pool and one pool per reserved address (lib/metallb/poolLayout.ts planPools). */
     pools: PoolLayout;
+    /**
+     * Who may take each reserved pool's address, keyed by pool name: MetalLB's own
+     * `serviceAllocation`, so that it never gives the address to another Service, even one that
+     * pins the pool. Defaults to none (any Service that pins the pool).
+     */
+    reservedFor?: Record<string, ServiceAllocation>;
     /** The L2Advertisement that announces every pool, e.g. `homelab-l2`. */
     l2AdvertisementName: string;
     /** Skip the chart's readiness waits, for control planes without nodes. Defaults to false. */
@@ -130,7 +152,10 @@ export class Metallb extends pulumi.ComponentResource {
                     combineTransforms(
                         applyAsStack,
                         keepCustomResourceDefinitions,
-                        reservedPoolsSkipPoolWebhook,
+                        reservedPoolsSkipPoolWebhook(
+                            args.namespace,
+                            pools.reservedPools.map((pool) => pool.name),
+                        ),
                     ),
                 ],
             },
@@ -157,7 +182,13 @@ export class Metallb extends pulumi.ComponentResource {
                         labels: { [reservedPoolLabel]: "true" },
                         annotations: ownedOutright,
                     },
-                    spec: { addresses: reserved.addresses, autoAssign: false },
+                    spec: {
+                        addresses: reserved.addresses,
+                        autoAssign: false,
+                        ...(args.reservedFor?.[reserved.name]
+                            ? { serviceAllocation: args.reservedFor[reserved.name] }
+                            : {}),
+                    },
                 },
                 { parent: this, dependsOn: [this.chart], retainOnDelete: true },
             );

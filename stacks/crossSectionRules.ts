@@ -3,14 +3,15 @@
 // LimitRange and quota. The section readers (stacks/sections/) check what lies within one section.
 
 import type { GovernedNamespace } from "../components/namespaceGovernance";
-import type { ArgoWorkflowsSettings } from "../components/argo";
-import type { IngressSettings } from "../components/ingress";
+import { argoChartValues, ArgoWorkflowsSettings } from "../components/argo";
+import { ingressChartValues, IngressSettings } from "../components/ingress";
 import { IpRange, parseIp } from "../lib/addresses/ip";
 import { rangesOverlap } from "../lib/addresses/ranges";
 import { workflowPodQuotaExcess } from "../lib/argo/workflowPod";
 import { valuesAboveMaximum } from "../lib/kubernetes/limitRanger";
 import { containerQuotaKeys } from "../lib/kubernetes/quotaAdmission";
 import { formatQuantity, parseQuantity } from "../lib/kubernetes/quantity";
+import { mergeChartValues } from "../lib/helm/values";
 import { Problems } from "./problems";
 import { NetworkRanges } from "./sections/network";
 import { MetallbSettings, NetworkSettings, ServiceEndpoint } from "./settings";
@@ -140,6 +141,78 @@ export function workflowPodsFit(
             problems.conflict(
                 `argo: one workflow pod (init, wait, main) needs ${key} ${formatQuantity(needed, containerQuotaKeys[key].resource)}, ` +
                     `more than namespaces.${namespace.name}.quota["${key}"] "${hard}" allows`,
+            );
+        }
+    }
+}
+
+/**
+ * The chart values the stack sets, by path prefix, and the setting each comes from: the keys the
+ * stack governs. The longest matching prefix names the setting.
+ */
+const governedChartValues: Record<"ingress" | "argo", [string, string][]> = {
+    ingress: [
+        [
+            "controller.service",
+            "ingress.reservation (the controller's LoadBalancer Service on the reserved address)",
+        ],
+        ["controller.service.externalTrafficPolicy", "ingress.externalTrafficPolicy"],
+        ["controller.ingressClass", "ingress.ingressClassName"],
+        ["controller.ingressClassResource", "ingress.ingressClassName"],
+    ],
+    argo: [
+        ["controller.workflowNamespaces", "argo.workflowNamespaces"],
+        ["controller.workflowDefaults", "argo.workflowServiceAccount"],
+        ["workflow", "argo.workflowServiceAccount"],
+        ["executor.image.pullPolicy", "argo.imagePullPolicy.executor"],
+        ["executor.resources", "argo.executorResources"],
+        ["mainContainer.imagePullPolicy", "argo.imagePullPolicy.mainContainer"],
+        ["mainContainer.resources", "argo.mainContainerResources"],
+        ["server.enabled", "argo.server.enabled"],
+    ],
+};
+
+function governingSetting(chart: "ingress" | "argo", path: string): string {
+    const matches = governedChartValues[chart].filter(
+        ([prefix]) => path === prefix || path.startsWith(`${prefix}.`),
+    );
+    const longest = matches.sort((a, b) => b[0].length - a[0].length)[0];
+    return longest?.[1] ?? `the ${chart} settings`;
+}
+
+/**
+ * The user's chart values (`charts.<name>.values`) go under the stack's, and a user value at a
+ * key the stack governs would be overridden: refused here, naming both paths, rather than
+ * dropped silently. Keys the stack does not set pass to the chart, whose schema judges them.
+ */
+export function chartValuesKeepGovernedKeys(
+    problems: Problems,
+    ingress: IngressSettings,
+    argo: ArgoWorkflowsSettings,
+): void {
+    const charts = [
+        {
+            kind: "ingress" as const,
+            name: ingress.controller,
+            user: ingress.chartValues,
+            stack: () => ingressChartValues(ingress),
+        },
+        {
+            kind: "argo" as const,
+            name: "argo-workflows",
+            user: argo.chartValues,
+            stack: () => argoChartValues(argo),
+        },
+    ];
+    for (const chart of charts) {
+        if (!chart.user || Object.keys(chart.user).length === 0) {
+            continue;
+        }
+        for (const conflict of mergeChartValues(chart.user, chart.stack()).conflicts) {
+            problems.conflict(
+                `charts.${chart.name}.values.${conflict.path}: ${JSON.stringify(conflict.user)} contradicts ` +
+                    `${JSON.stringify(conflict.stack)}, which the stack sets from ${governingSetting(chart.kind, conflict.path)}: ` +
+                    "change that setting, or leave the key out of the chart values",
             );
         }
     }

@@ -7,6 +7,7 @@
 // as the sections they relate are read, so that problems are listed in the order of the settings.
 
 import {
+    chartValuesKeepGovernedKeys,
     clusterRangesAvoidGeneralPool,
     ingressReservedAddress,
     workflowNamespacesAreGoverned,
@@ -63,6 +64,7 @@ export function validateSettings(raw: RawSettings): StackSettings {
     const namespaces = readNamespaces(problems, raw.namespaces, services);
     workflowNamespacesAreGoverned(problems, argo, namespaces);
     workflowPodsFit(problems, argo, namespaces);
+    chartValuesKeepGovernedKeys(problems, ingress, argo);
 
     const dnsProbe = readDnsProbe(problems, raw.dnsProbe);
     const skipAwait = raw.skipAwait ?? false;

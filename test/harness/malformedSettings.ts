@@ -314,6 +314,25 @@ export const malformedSettings: MalformedSetting[] = [
         edit: (raw) => (raw.charts.metallb.values = "speaker.frr.enabled=false"),
         problem: 'charts.metallb.values: "speaker.frr.enabled=false" must be an object',
     },
+    {
+        title: "a chart value that contradicts a key the stack governs (the Service's type)",
+        edit: (raw) =>
+            (raw.charts["ingress-nginx"].values = { controller: { service: { type: "NodePort" } } }),
+        problem:
+            'charts.ingress-nginx.values.controller.service.type: "NodePort" contradicts "LoadBalancer", which the stack sets ' +
+            "from ingress.reservation (the controller's LoadBalancer Service on the reserved address): change that setting, " +
+            "or leave the key out of the chart values",
+    },
+    {
+        title: "Argo executor resources in the chart values, where argo.executorResources rules",
+        edit: (raw) =>
+            (raw.charts["argo-workflows"].values = {
+                executor: { resources: { limits: { memory: "64Mi" } } },
+            }),
+        problem:
+            'charts.argo-workflows.values.executor.resources.limits.memory: "64Mi" contradicts "256Mi", which the stack sets ' +
+            "from argo.executorResources: change that setting, or leave the key out of the chart values",
+    },
     // the rest
     {
         title: "megabytes written as MB",

@@ -6,6 +6,7 @@
 
 import * as assert from "assert";
 import { apiMessageOf, Cluster, KubernetesObject, statusCodeOf } from "./cluster";
+import { run } from "./commands";
 import { waitForGuard } from "./guard";
 import { helm, helmOrFail } from "./helm";
 import {
@@ -327,6 +328,138 @@ describe("the admission guard, on the API server", function () {
             // Namespaces outlive the stack's hold on them (retainOnDelete).
             assert.ok(await cluster.find({ apiVersion: "v1", kind: "Namespace", name: "spare" }));
             await cluster.deleteAsKubectl({ apiVersion: "v1", kind: "Namespace", name: "spare" });
+        });
+    });
+
+    describe("judges only where it must", () => {
+        const parametersReference = {
+            apiVersion: "v1",
+            kind: "ConfigMap",
+            name: "homelab-platform-admission-guard",
+            namespace: "kube-system",
+        };
+        let saved: KubernetesObject;
+
+        /** A pod, a ConfigMap and a Deployment in the namespace, of the kinds the service-dns rule judges. */
+        function workloadsIn(namespace: string): KubernetesObject[] {
+            const metadata = { name: "emergency-fix", namespace };
+            const podSpec = {
+                containers: [
+                    { name: "fix", image: "busybox:1.37.0", env: [{ name: "HOST", value: "kubernetes" }] },
+                ],
+            };
+            return [
+                { apiVersion: "v1", kind: "Pod", metadata, spec: podSpec },
+                { apiVersion: "v1", kind: "ConfigMap", metadata, data: { note: "hand-made" } },
+                {
+                    apiVersion: "apps/v1",
+                    kind: "Deployment",
+                    metadata,
+                    spec: {
+                        selector: { matchLabels: { app: "emergency-fix" } },
+                        template: { metadata: { labels: { app: "emergency-fix" } }, spec: podSpec },
+                    },
+                },
+            ];
+        }
+
+        before(async () => {
+            saved = await cluster.read(parametersReference);
+        });
+
+        after(async () => {
+            // Put the parameters back as they were, unless a test already did.
+            if (!(await cluster.find(parametersReference))) {
+                const { name, namespace, labels } = saved.metadata;
+                await cluster.create({ ...saved, metadata: { name, namespace, labels } });
+            }
+            await waitForGuard(cluster, "Deny");
+        });
+
+        it("with its parameters gone, still admits pods, ConfigMaps and workloads in kube-system and an ungoverned namespace, and refuses them in a governed one", async () => {
+            // The parameters are judged by no binding: deleting them by hand is allowed.
+            await cluster.delete(parametersReference);
+            const governedPod = workloadsIn(seed.workflowNamespace)[0];
+            const message = await cluster.waitFor(
+                "the API server to miss the guard's parameters",
+                async () => {
+                    try {
+                        await cluster.createWithWarnings(governedPod, true);
+                        return undefined;
+                    } catch (error) {
+                        return statusCodeOf(error) === 403 ? apiMessageOf(error) : undefined;
+                    }
+                },
+            );
+            assert.match(message, /no params found for policy binding with `?Deny`? parameterNotFoundAction/);
+            assert.ok(message.includes(refusedBy("service-dns").split(" denied request")[0]), message);
+
+            for (const namespace of ["kube-system", "guard-tests"]) {
+                for (const object of workloadsIn(namespace)) {
+                    const { warnings } = await cluster.createWithWarnings(object, true);
+                    assert.deepStrictEqual(warnings, [], `${object.kind} in ${namespace}`);
+                }
+            }
+            // Deleting a quota outside the governed namespaces, too.
+            await cluster.create({
+                apiVersion: "v1",
+                kind: "ResourceQuota",
+                metadata: { name: "scratch", namespace: "guard-tests" },
+                spec: { hard: { pods: "10" } },
+            });
+            await cluster.deleteAsKubectl({
+                apiVersion: "v1",
+                kind: "ResourceQuota",
+                name: "scratch",
+                namespace: "guard-tests",
+            });
+        });
+
+        it("is lifted by one kubectl command, and pulumi up puts it back", async () => {
+            // The emergency way out that needs no pulumi: delete the bindings by their label.
+            const lift = await run("kubectl", [
+                "delete",
+                "validatingadmissionpolicybindings",
+                "-l",
+                "app.kubernetes.io/managed-by=homelab-platform",
+            ]);
+            assert.strictEqual(lift.code, 0, lift.output);
+            for (const rule of [
+                "loadbalancer-addresses",
+                "governed-quotas",
+                "service-dns",
+                "reserved-pools",
+            ]) {
+                assert.ok(
+                    lift.stdout.includes(
+                        `validatingadmissionpolicybinding.admissionregistration.k8s.io "homelab-platform-${rule}" deleted`,
+                    ),
+                    lift.stdout,
+                );
+            }
+            // The fix the guard stood in the way of goes through.
+            await cluster.waitFor("the guard to be lifted", async () => {
+                try {
+                    await cluster.deleteAsKubectl(seedQuotaDelete, true);
+                    return true;
+                } catch (error) {
+                    if (statusCodeOf(error) === 403) {
+                        return undefined;
+                    }
+                    throw error;
+                }
+            });
+            await cluster.deleteAsKubectl(seedQuotaDelete);
+
+            // `pulumi up` (which reads the cluster first) puts back the bindings, the parameters
+            // and the quota.
+            const up = await workspace.up();
+            assert.strictEqual(up.code, 0, up.output);
+            await waitForGuard(cluster, "Deny");
+            assert.ok(await cluster.find(seedQuotaDelete), "the quota is back");
+            assert.ok(await cluster.find(parametersReference), "the parameters are back");
+            const message = await refusal(cluster.deleteAsKubectl(seedQuotaDelete));
+            assert.ok(message.includes(refusedBy("governed-quotas")), message);
         });
     });
 

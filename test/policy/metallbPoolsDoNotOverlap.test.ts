@@ -37,6 +37,18 @@ describe("metallb-pools-do-not-overlap", () => {
         ]);
     });
 
+    it("rejects overlapping pools whatever their labels: the reserved pools' label earns no exemption", async () => {
+        const reserved = { "homelab-platform/reserved-pool": "true" };
+        const specs = [
+            addressPool("ingress-pool", ["192.168.1.249/32"], { autoAssign: false, labels: reserved }),
+            addressPool("copied-label-pool", ["192.168.1.249/32"], { autoAssign: false, labels: reserved }),
+        ];
+        assert.deepStrictEqual(
+            (await stackViolations(metallbPoolsDoNotOverlap, specs)).map((violation) => violation.urn),
+            [urnOf({ type: types.ipAddressPool, name: "copied-label-pool" })],
+        );
+    });
+
     it("treats a /32 and the single-address range a-a as the same address, and never suggests emptying a pool", async () => {
         const specs = [addressPool("a", ["10.0.0.5/32"]), addressPool("b", ["10.0.0.5-10.0.0.5"])];
         assert.deepStrictEqual(

@@ -15,6 +15,19 @@ import {
 } from "../../harness/program";
 import { Editable } from "../../harness/stackConfig";
 
+/** The homelab's namespaces, as each binding selects them: nothing outside them is judged. */
+const namespaceNamed = (values: string[]) => ({
+    namespaceSelector: {
+        matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values }],
+    },
+});
+const namespaceSelectors: Record<string, object> = {
+    "loadbalancer-addresses": {},
+    "governed-quotas": namespaceNamed(["seldon-system"]),
+    "service-dns": namespaceNamed(["seldon-system"]),
+    "reserved-pools": namespaceNamed(["metallb-system"]),
+};
+
 const bindingType = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding";
 const policyType = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy";
 
@@ -41,7 +54,7 @@ describe("AdmissionGuard", () => {
             );
         });
 
-        it("declares each policy as written, and binds it with Deny to the parameters, which must exist", () => {
+        it("declares each policy as written, and binds it with Deny to the parameters, which must exist, in its namespaces", () => {
             const byName = (type: string) =>
                 Object.fromEntries(
                     resourcesOfType(run, type).map((resource) => [
@@ -67,6 +80,7 @@ describe("AdmissionGuard", () => {
                                 parameterNotFoundAction: "Deny",
                             },
                             matchResources: {
+                                ...namespaceSelectors[rule.key],
                                 excludeResourceRules: [
                                     {
                                         apiGroups: [""],
@@ -139,6 +153,20 @@ describe("AdmissionGuard", () => {
         }
     });
 
+    it("binds a rule whose namespaces the settings leave empty to no namespace at all", async () => {
+        const run = await runProgram({
+            overrides: { argo: { ...(stackSettings().argo as object), workflowNamespaces: [] } },
+        });
+        const serviceDns = findObject(
+            run,
+            "ValidatingAdmissionPolicyBinding",
+            "homelab-platform-service-dns",
+        );
+        assert.deepStrictEqual((serviceDns.inputs.spec as Editable).matchResources.namespaceSelector, {
+            matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "DoesNotExist" }],
+        });
+    });
+
     describe("arguments", () => {
         before(async () => {
             await pulumi.runtime.setMocks({
@@ -154,6 +182,7 @@ describe("AdmissionGuard", () => {
                     new AdmissionGuard("guard", {
                         validationActions: ["Deny", "Warn"],
                         parameters: admissionGuardParametersOf(settings, planPools(settings.metallb)),
+                        namespaces: { governed: [], workflow: [], metallb: "metallb-system" },
                         guarded: [],
                     }),
                 {

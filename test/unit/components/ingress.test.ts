@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     IngressController,
     ingressChartValues,
+    ingressServiceLabels,
     replaceIngressClassOnNewController,
 } from "../../../components/ingress";
 import { validateSettings } from "../../../stacks/validation";
@@ -124,6 +125,43 @@ describe("IngressController", () => {
             assert.strictEqual(chart.inputs.chart, "nginx-ingress");
             assert.strictEqual(chart.inputs.version, pinned.version);
             assert.deepStrictEqual(chart.inputs.repositoryOpts, { repo: "https://helm.nginx.com/stable" });
+        });
+    });
+
+    describe("the controller Service's labels, which the reserved pool's serviceAllocation selects", () => {
+        const ingress = validateSettings(stackSettings()).ingress;
+
+        it("are the chart's name, the release and, for ingress-nginx, the controller component", () => {
+            assert.deepStrictEqual(ingressServiceLabels(ingress), {
+                "app.kubernetes.io/name": "ingress-nginx",
+                "app.kubernetes.io/instance": "ingress-nginx",
+                "app.kubernetes.io/component": "controller",
+            });
+            assert.deepStrictEqual(
+                ingressServiceLabels({ ...ingress, controller: "nginx-ingress", releaseName: "edge" }),
+                {
+                    "app.kubernetes.io/name": "nginx-ingress",
+                    "app.kubernetes.io/instance": "edge",
+                },
+            );
+        });
+
+        it("follow the user's nameOverride, and F5's controller.selectorLabels", () => {
+            assert.strictEqual(
+                ingressServiceLabels({ ...ingress, chartValues: { nameOverride: "edge" } })[
+                    "app.kubernetes.io/name"
+                ],
+                "edge",
+            );
+            const selectorLabels = { app: "edge-proxy" };
+            assert.deepStrictEqual(
+                ingressServiceLabels({
+                    ...ingress,
+                    controller: "nginx-ingress",
+                    chartValues: { controller: { selectorLabels } },
+                }),
+                selectorLabels,
+            );
         });
     });
 

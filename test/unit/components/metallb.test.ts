@@ -1,7 +1,6 @@
 import * as assert from "assert";
 import {
     keepCustomResourceDefinitions,
-    reservedPoolLabel,
     reservedPoolsSkipPoolWebhook,
     Metallb,
 } from "../../../components/metallb";
@@ -26,6 +25,20 @@ function withPools(addresses: string, reservations: { pool: string; address: str
     return { overrides: { metallb } };
 }
 
+/** Who may take the ingress's reserved address: the ingress-nginx controller's Service alone. */
+const ingressAllocation = {
+    namespaces: ["ingress-nginx"],
+    serviceSelectors: [
+        {
+            matchLabels: {
+                "app.kubernetes.io/name": "ingress-nginx",
+                "app.kubernetes.io/instance": "ingress-nginx",
+                "app.kubernetes.io/component": "controller",
+            },
+        },
+    ],
+};
+
 /** Every IPAddressPool as `name → { addresses, autoAssign }`. */
 function poolSpecs(run: ProgramRun): Record<string, unknown> {
     return Object.fromEntries(
@@ -48,7 +61,11 @@ describe("Metallb", () => {
                     addresses: ["192.168.1.200-192.168.1.248", "192.168.1.250/32"],
                     autoAssign: true,
                 },
-                "ingress-pool": { addresses: ["192.168.1.249/32"], autoAssign: false },
+                "ingress-pool": {
+                    addresses: ["192.168.1.249/32"],
+                    autoAssign: false,
+                    serviceAllocation: ingressAllocation,
+                },
             });
         });
 
@@ -145,7 +162,11 @@ describe("Metallb", () => {
                     ],
                     autoAssign: true,
                 },
-                "ingress-pool": { addresses: ["192.168.1.249/32"], autoAssign: false },
+                "ingress-pool": {
+                    addresses: ["192.168.1.249/32"],
+                    autoAssign: false,
+                    serviceAllocation: ingressAllocation,
+                },
                 "dns-pool": { addresses: ["192.168.1.210/32"], autoAssign: false },
                 "registry-pool": { addresses: ["192.168.1.230/32"], autoAssign: false },
             });
@@ -167,7 +188,11 @@ describe("Metallb", () => {
             );
             assert.deepStrictEqual(poolSpecs(run), {
                 "homelab-pool": { addresses: ["192.168.1.201-192.168.1.250"], autoAssign: true },
-                "ingress-pool": { addresses: ["192.168.1.200/32"], autoAssign: false },
+                "ingress-pool": {
+                    addresses: ["192.168.1.200/32"],
+                    autoAssign: false,
+                    serviceAllocation: ingressAllocation,
+                },
             });
             assert.strictEqual(run.outputs.ingressAddress, "192.168.1.200");
         });
@@ -180,7 +205,11 @@ describe("Metallb", () => {
             );
             assert.deepStrictEqual(poolSpecs(run), {
                 "homelab-pool": { addresses: ["192.168.1.200-192.168.1.249"], autoAssign: true },
-                "ingress-pool": { addresses: ["192.168.1.250/32"], autoAssign: false },
+                "ingress-pool": {
+                    addresses: ["192.168.1.250/32"],
+                    autoAssign: false,
+                    serviceAllocation: ingressAllocation,
+                },
             });
         });
 
@@ -193,7 +222,11 @@ describe("Metallb", () => {
                     addresses: ["192.168.1.192/29", "192.168.1.201-192.168.1.223"],
                     autoAssign: true,
                 },
-                "ingress-pool": { addresses: ["192.168.1.200/32"], autoAssign: false },
+                "ingress-pool": {
+                    addresses: ["192.168.1.200/32"],
+                    autoAssign: false,
+                    serviceAllocation: ingressAllocation,
+                },
             });
         });
     });
@@ -213,8 +246,8 @@ describe("Metallb", () => {
             },
         });
 
-        it("skips pools labelled reserved, and only those, in MetalLB's pool webhook", () => {
-            const result = reservedPoolsSkipPoolWebhook(
+        it("skips the stack's own reserved pools, by namespace and name, and only those, in MetalLB's pool webhook", () => {
+            const result = reservedPoolsSkipPoolWebhook("metallb-system", ["ingress-pool", "dns-pool"])(
                 webhookConfiguration("metallb-webhook-configuration"),
             );
             assert.ok(result && !(result instanceof Promise));
@@ -223,20 +256,27 @@ describe("Metallb", () => {
                 {
                     name: "ipaddresspoolvalidationwebhook.metallb.io",
                     failurePolicy: "Fail",
-                    objectSelector: {
-                        matchExpressions: [{ key: reservedPoolLabel, operator: "DoesNotExist" }],
-                    },
+                    matchConditions: [
+                        {
+                            name: "not-a-reserved-pool-of-homelab-platform",
+                            expression:
+                                "object == null || request.namespace != 'metallb-system' || " +
+                                "!(object.metadata.name in ['ingress-pool', 'dns-pool'])",
+                        },
+                    ],
                 },
             ]);
         });
 
         it("leaves every other object of the chart alone", () => {
             assert.strictEqual(
-                reservedPoolsSkipPoolWebhook(webhookConfiguration("another-webhook")),
+                reservedPoolsSkipPoolWebhook("metallb-system", ["ingress-pool"])(
+                    webhookConfiguration("another-webhook"),
+                ),
                 undefined,
             );
             assert.strictEqual(
-                reservedPoolsSkipPoolWebhook({
+                reservedPoolsSkipPoolWebhook("metallb-system", ["ingress-pool"])({
                     custom: true,
                     type: "kubernetes:core/v1:Service",
                     name: "metallb-chart:metallb-system/metallb-webhook-service",
