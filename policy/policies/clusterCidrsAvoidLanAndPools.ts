@@ -1,9 +1,10 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { IpRange, parseCidr } from "../../lib/addresses/ip";
 import { formatAddressRange, rangeIntersection, rangesOverlap } from "../../lib/addresses/ranges";
+import { readHelmInstalls } from "../support/helmCharts";
 import { collectObjects, describe, kinds, objectsOf } from "../support/kubernetes";
 import { poolIndex, readPools } from "../support/metallb";
-import { isUnknown, recordAt, stringAt } from "../support/plainValues";
+import { arrayAt, isUnknown, PlainRecord, recordAt, stringAt, UnknownValue } from "../support/plainValues";
 import { configSchemaOf, readPackConfig } from "../support/policyConfig";
 
 const name = "cluster-cidrs-avoid-lan-and-pools";
@@ -23,7 +24,10 @@ interface ClusterRange {
  * Pod or service addresses that overlap the LAN or a MetalLB pool are routed inside the cluster, so
  * the hosts (and LoadBalancer IPs) they shadow become unreachable from pods, DNS upstreams
  * included. Calico's k3s quickstart uses 192.168.0.0/16 for pods, which contains the usual home LAN.
- * Checks the configured pod and service CIDRs and any Calico IPPool in the stack.
+ * Checks the configured pod and service CIDRs and Calico's pod pools wherever Calico takes them
+ * from: IPPool objects, the Tigera operator's `Installation` (`spec.calicoNetwork.ipPools`, which
+ * the operator turns into IPPools, as Calico's k3s quickstart installs it) and the
+ * `tigera-operator` chart's `installation` values, which render that Installation.
  */
 export const clusterCidrsAvoidLanAndPools: StackValidationPolicy = {
     name,
@@ -38,6 +42,9 @@ export const clusterCidrsAvoidLanAndPools: StackValidationPolicy = {
             kinds.ipAddressPool,
             kinds.calicoIpPool,
             kinds.calicoIpPoolV3,
+            kinds.tigeraInstallation,
+            kinds.helmRelease,
+            kinds.helmChart,
         ]);
         const clusterRanges: ClusterRange[] = [
             ...config.podCidrs.map((setting) => ({
@@ -61,6 +68,52 @@ export const clusterCidrsAvoidLanAndPools: StackValidationPolicy = {
                     role: "pod",
                     urn: ipPool.resource.urn,
                 });
+            }
+        }
+        const installationPools = (
+            spec: PlainRecord | UnknownValue,
+            description: string,
+            path: string,
+            urn: string,
+        ): void => {
+            const ipPools = arrayAt(recordAt(spec, "calicoNetwork"), "ipPools");
+            if (isUnknown(ipPools)) {
+                return;
+            }
+            for (const [index, ipPool] of ipPools.entries()) {
+                const cidrText = stringAt(ipPool, "cidr");
+                const cidr = cidrText === undefined || isUnknown(cidrText) ? undefined : parseCidr(cidrText);
+                if (cidr) {
+                    clusterRanges.push({
+                        description: `${description} ${path}calicoNetwork.ipPools[${index}].cidr ${cidrText as string}`,
+                        range: cidr,
+                        role: "pod",
+                        urn,
+                    });
+                }
+            }
+        };
+        for (const installation of objectsOf(byKind, kinds.tigeraInstallation)) {
+            installationPools(
+                recordAt(installation.body, "spec"),
+                `Tigera ${describe(installation, false)}`,
+                "spec.",
+                installation.resource.urn,
+            );
+        }
+        const installs = readHelmInstalls(
+            objectsOf(byKind, kinds.helmRelease, kinds.helmChart),
+            args.resources,
+        );
+        for (const install of installs) {
+            // A rendered chart shows its Installation as an object, read above.
+            if (install.chart === "tigera-operator" && !install.rendered) {
+                installationPools(
+                    recordAt(install.values, "installation"),
+                    `${install.description} values`,
+                    "installation.",
+                    install.object.resource.urn,
+                );
             }
         }
         const pools = poolIndex(readPools(objectsOf(byKind, kinds.ipAddressPool)));

@@ -88,6 +88,7 @@ export const kinds = {
     cronWorkflow: kindKey("argoproj.io", "CronWorkflow"),
     calicoIpPool: kindKey("crd.projectcalico.org", "IPPool"),
     calicoIpPoolV3: kindKey("projectcalico.org", "IPPool"),
+    tigeraInstallation: kindKey("operator.tigera.io", "Installation"),
     helmRelease: kindKey("helm.sh", "Release"),
     helmChart: kindKey("helm.sh", "Chart"),
 };

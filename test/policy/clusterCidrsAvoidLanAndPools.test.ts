@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { clusterCidrsAvoidLanAndPools } from "../../policy/policies/clusterCidrsAvoidLanAndPools";
 import { runStackPolicy, stackViolations, unknownString, urnOf } from "./harness";
-import { addressPool, homelabStack, types } from "./resources";
+import { addressPool, helmRelease, homelabStack, types } from "./resources";
 
 const lan = { lanCidrs: ["192.168.1.0/24"] };
 
@@ -51,6 +51,42 @@ describe("cluster-cidrs-avoid-lan-and-pools", () => {
                     'IPAddressPool metallb-system/homelab-pool (Pulumi name "homelab-pool") (192.168.1.200-192.168.1.250) ' +
                     `(shared: 192.168.1.200-192.168.1.250): ${shadowed}`,
                 urn: urnOf({ type: types.calicoIpPool, name: "default-ipv4-ippool" }),
+            },
+        ]);
+    });
+
+    it("reads Calico's pools from the Tigera operator's Installation and the tigera-operator chart's values (the k3s quickstart)", async () => {
+        const quickstart = {
+            calicoNetwork: { ipPools: [{ cidr: "10.42.0.0/16" }, { cidr: "192.168.0.0/16" }] },
+        };
+        const installation = {
+            type: "kubernetes:operator.tigera.io/v1:Installation",
+            name: "default",
+            props: {
+                apiVersion: "operator.tigera.io/v1",
+                kind: "Installation",
+                metadata: { name: "default" },
+                spec: quickstart,
+            },
+        };
+        const specs = [
+            installation,
+            helmRelease("tigera-operator", "calico", "projectcalico/tigera-operator", {
+                installation: quickstart,
+            }),
+        ];
+        assert.deepStrictEqual(await stackViolations(clusterCidrsAvoidLanAndPools, specs, lan), [
+            {
+                message:
+                    'Tigera Installation default (Pulumi name "default") spec.calicoNetwork.ipPools[1].cidr 192.168.0.0/16 ' +
+                    `overlaps the LAN 192.168.1.0/24 (policy config lanCidrs) (shared: 192.168.1.0/24): ${shadowed}`,
+                urn: urnOf({ type: "kubernetes:operator.tigera.io/v1:Installation", name: "default" }),
+            },
+            {
+                message:
+                    'Release tigera-operator/calico (Pulumi name "calico") values installation.calicoNetwork.ipPools[1].cidr ' +
+                    `192.168.0.0/16 overlaps the LAN 192.168.1.0/24 (policy config lanCidrs) (shared: 192.168.1.0/24): ${shadowed}`,
+                urn: urnOf({ type: types.helmRelease, name: "calico" }),
             },
         ]);
     });
