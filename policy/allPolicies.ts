@@ -4,6 +4,7 @@ import { Policies } from "@pulumi/policy";
 import { argoExecutorResourcesSatisfyQuota } from "./policies/argoExecutorResourcesSatisfyQuota";
 import { clusterCidrsAvoidLanAndPools } from "./policies/clusterCidrsAvoidLanAndPools";
 import { communityIngressNginxIsRetired } from "./policies/communityIngressNginxIsRetired";
+import { containerRequestsFitTheirLimits } from "./policies/containerRequestsFitTheirLimits";
 import { defaultDenyEgressAllowsDns } from "./policies/defaultDenyEgressAllowsDns";
 import { inClusterClientsUseServiceDns } from "./policies/inClusterClientsUseServiceDns";
 import { limitRangeDefaultsCoverQuota } from "./policies/limitRangeDefaultsCoverQuota";
@@ -39,6 +40,7 @@ const quotaPolicies: Policies = [
     limitRangeDefaultsCoverQuota,
     argoExecutorResourcesSatisfyQuota,
     limitRangeValuesAreOrdered,
+    containerRequestsFitTheirLimits,
 ];
 
 /** Cluster DNS: LoadBalancer IPs used instead of service names, and what makes lookups fail. */

@@ -1,4 +1,6 @@
-// A container's compute resources, and the API server's own defaulting of them.
+// A container's compute resources, and the API server's own defaulting and validation of them.
+
+import { parseQuantity } from "./quantity";
 
 /** The compute resources the stack and the pack reason about. */
 export type ResourceName = "cpu" | "memory";
@@ -24,4 +26,29 @@ export const resourceSides: readonly ResourceSide[] = ["requests", "limits"];
  */
 export function withRequestsFromLimits(container: ContainerResources): ContainerResources {
     return { requests: { ...container.limits, ...container.requests }, limits: { ...container.limits } };
+}
+
+/** A resource whose request is above its limit. */
+export interface RequestAboveLimit {
+    resource: ResourceName;
+    request: string;
+    limit: string;
+}
+
+/**
+ * The resources a container requests more of than its limit, which the API server refuses in any
+ * pod ("must be less than or equal to memory limit of 256Mi": kubernetes
+ * pkg/apis/core/validation/validation.go, ValidateResourceRequirements). Values that are not
+ * quantities are left to whoever reads them.
+ */
+export function requestsAboveLimits(container: ContainerResources): RequestAboveLimit[] {
+    return computeResources.flatMap((resource) => {
+        const request = container.requests[resource];
+        const limit = container.limits[resource];
+        const requested = request === undefined ? undefined : parseQuantity(request);
+        const limited = limit === undefined ? undefined : parseQuantity(limit);
+        return requested !== undefined && limited !== undefined && requested > limited
+            ? [{ resource, request: request!, limit: limit! }]
+            : [];
+    });
 }

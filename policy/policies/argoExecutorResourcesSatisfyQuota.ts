@@ -3,7 +3,12 @@ import { workflowPodQuotaExcess } from "../../lib/argo/workflowPod";
 import { LimitRangeItem, valuesAboveMaximum } from "../../lib/kubernetes/limitRanger";
 import { formatQuantity, parseQuantity } from "../../lib/kubernetes/quantity";
 import { containerQuotaKeys } from "../../lib/kubernetes/quotaAdmission";
-import { computeResources, ResourceName, resourceSides } from "../../lib/kubernetes/resources";
+import {
+    computeResources,
+    requestsAboveLimits,
+    ResourceName,
+    resourceSides,
+} from "../../lib/kubernetes/resources";
 import { ContainerResources } from "../../lib/kubernetes/resources";
 import { ControllerConfig, readControllerConfigMap, readControllerValues } from "../support/argoController";
 import { groupBy } from "../support/grouping";
@@ -64,7 +69,8 @@ function constraintSummary(quotas: Quota[]): string {
  * the stack does not show which namespaces run workflows), whatever LimitRange defaults exist, and
  * stay under every LimitRange `max` there, which LimitRanger enforces on each pod. And one workflow
  * pod (init and wait from the executor, main from `mainContainer`, filled in by the LimitRanges)
- * must fit each such quota on its own, or quota admission refuses every one.
+ * must fit each such quota on its own, or quota admission refuses every one. A request above its
+ * limit, in the executor or `mainContainer`, is refused by the API server in every workflow pod.
  */
 export const argoExecutorResourcesSatisfyQuota: StackValidationPolicy = {
     name,
@@ -159,6 +165,29 @@ export const argoExecutorResourcesSatisfyQuota: StackValidationPolicy = {
                     urn,
                 );
                 continue;
+            }
+            const containers = [
+                { role: "executor's", resources: executor, who: "init and wait containers take" },
+                ...(isUnknown(controller.mainContainer)
+                    ? []
+                    : [
+                          {
+                              role: "mainContainer",
+                              resources: controller.mainContainer,
+                              who: "main container takes",
+                          },
+                      ]),
+            ];
+            for (const { role, resources, who } of containers) {
+                for (const { resource, request, limit } of requestsAboveLimits(resources)) {
+                    reportViolation(
+                        `${controller.description} sets the ${role} requests.${resource} ${request} above its ` +
+                            `limits.${resource} ${limit}: the API server refuses every workflow pod whose ${who} ` +
+                            `them ("must be less than or equal to ${resource} limit of ${limit}"). Lower the ` +
+                            "request to at most the limit, or raise the limit.",
+                        urn,
+                    );
+                }
             }
             const missing: string[] = [];
             for (const side of resourceSides) {

@@ -29,7 +29,7 @@ export function isControllerConfigMapName(name: string): boolean {
 }
 
 /** The `resources` of an `executor` or `mainContainer` setting. */
-function containerResources(container: PlainRecord | UnknownValue): ContainerResources | UnknownValue {
+export function containerResources(container: PlainRecord | UnknownValue): ContainerResources | UnknownValue {
     const resources = recordAt(container, "resources");
     const requests = readResourceValues(recordAt(resources, "requests"));
     const limits = readResourceValues(recordAt(resources, "limits"));

@@ -6,6 +6,7 @@ import { quantityStorageProblem } from "../../lib/kubernetes/resourceQuota";
 import {
     computeResources,
     ContainerResources,
+    requestsAboveLimits,
     ResourceName,
     ResourceValues,
 } from "../../lib/kubernetes/resources";
@@ -73,14 +74,10 @@ export function readContainerResources(
         requests: readResourceMap(problems, resources, "requests", required),
         limits: readResourceMap(problems, resources, "limits", required),
     };
-    for (const name of computeResources) {
-        const request = result.requests[name];
-        const limit = result.limits[name];
-        if (request !== undefined && limit !== undefined && parseQuantity(request)! > parseQuantity(limit)!) {
-            problems.conflict(
-                `${resources.pathOf("requests")}.${name}: "${request}" is greater than ${resources.pathOf("limits")}.${name} "${limit}"`,
-            );
-        }
+    for (const { resource, request, limit } of requestsAboveLimits(result)) {
+        problems.conflict(
+            `${resources.pathOf("requests")}.${resource}: "${request}" is greater than ${resources.pathOf("limits")}.${resource} "${limit}"`,
+        );
     }
     return result;
 }

@@ -189,6 +189,34 @@ describe("argo-executor-resources-satisfy-quota", () => {
         );
     });
 
+    it("rejects a request above its limit, in the executor or mainContainer, which the API server refuses in every workflow pod", async () => {
+        const specs = [
+            helmRelease("argo", "argo-workflows", "argo-workflows", {
+                executor: {
+                    resources: {
+                        requests: { cpu: "100m", memory: "512Mi" },
+                        limits: { cpu: "500m", memory: "256Mi" },
+                    },
+                },
+                mainContainer: { resources: { requests: { cpu: "2" }, limits: { cpu: "1" } } },
+            }),
+        ];
+        const owner = 'Release argo/argo-workflows (Pulumi name "argo-workflows") values executor';
+        assert.deepStrictEqual(
+            (await stackViolations(argoExecutorResourcesSatisfyQuota, specs)).map(
+                (violation) => violation.message,
+            ),
+            [
+                `${owner} sets the executor's requests.memory 512Mi above its limits.memory 256Mi: the API server refuses ` +
+                    'every workflow pod whose init and wait containers take them ("must be less than or equal to memory ' +
+                    'limit of 256Mi"). Lower the request to at most the limit, or raise the limit.',
+                `${owner} sets the mainContainer requests.cpu 2 above its limits.cpu 1: the API server refuses every ` +
+                    'workflow pod whose main container takes them ("must be less than or equal to cpu limit of 1"). Lower ' +
+                    "the request to at most the limit, or raise the limit.",
+            ],
+        );
+    });
+
     it("rejects settings that make one workflow pod exceed a quota, main container and LimitRange defaults counted", async () => {
         const executor =
             "resources:\n  requests: {cpu: 100m, memory: 128Mi}\n  limits: {cpu: 500m, memory: 256Mi}\n";
