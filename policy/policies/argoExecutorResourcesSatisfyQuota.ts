@@ -10,7 +10,7 @@ import {
     resourceSides,
 } from "../../lib/kubernetes/resources";
 import { ContainerResources } from "../../lib/kubernetes/resources";
-import { ControllerConfig, readControllerConfigMap, readControllerValues } from "../support/argoController";
+import { ControllerConfig, readControllers } from "../support/argoController";
 import { groupBy } from "../support/grouping";
 import { readHelmInstalls } from "../support/helmCharts";
 import { collectObjects, describe, kinds, objectsOf } from "../support/kubernetes";
@@ -93,10 +93,7 @@ export const argoExecutorResourcesSatisfyQuota: StackValidationPolicy = {
             objectsOf(byKind, kinds.helmRelease, kinds.helmChart),
             args.resources,
         );
-        const controllers = [
-            ...objectsOf(byKind, kinds.configMap).map(readControllerConfigMap),
-            ...installs.map(readControllerValues),
-        ].filter((controller): controller is ControllerConfig => controller !== undefined);
+        const controllers = readControllers(objectsOf(byKind, kinds.configMap), installs);
         if (controllers.length === 0) {
             return;
         }

@@ -1,12 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { admittedContainer, LimitRangeItem, limitRangeDefaults } from "../../lib/kubernetes/limitRanger";
 import { ContainerResources, requestsAboveLimits } from "../../lib/kubernetes/resources";
-import {
-    containerResources,
-    ControllerConfig,
-    readControllerConfigMap,
-    readControllerValues,
-} from "../support/argoController";
+import { containerResources, readControllers } from "../support/argoController";
 import { groupBy } from "../support/grouping";
 import { readHelmInstalls } from "../support/helmCharts";
 import { collectObjects, describe, kinds, KubernetesObject, objectsOf } from "../support/kubernetes";
@@ -72,12 +67,10 @@ export const containerRequestsFitTheirLimits: StackValidationPolicy = {
             return;
         }
         const byNamespace = groupBy(limitRanges, (limitRange) => limitRange.namespace as string);
-        const controllers = [
-            ...objectsOf(byKind, kinds.configMap).map(readControllerConfigMap),
-            ...readHelmInstalls(objectsOf(byKind, kinds.helmRelease, kinds.helmChart), args.resources).map(
-                readControllerValues,
-            ),
-        ].filter((controller): controller is ControllerConfig => controller !== undefined);
+        const controllers = readControllers(
+            objectsOf(byKind, kinds.configMap),
+            readHelmInstalls(objectsOf(byKind, kinds.helmRelease, kinds.helmChart), args.resources),
+        );
         const mainContainer = controllers.length === 1 ? controllers[0].mainContainer : undefined;
 
         const check = (object: KubernetesObject, containers: NamedContainer[], workflow: boolean): void => {

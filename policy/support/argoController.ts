@@ -120,3 +120,10 @@ export function readControllerValues(install: HelmInstall): ControllerConfig | u
             : namespaces.filter((item): item is string => typeof item === "string"),
     };
 }
+
+/** Every controller configuration the stack shows: its ConfigMaps, and unrendered chart installs' values. */
+export function readControllers(configMaps: KubernetesObject[], installs: HelmInstall[]): ControllerConfig[] {
+    return [...configMaps.map(readControllerConfigMap), ...installs.map(readControllerValues)].filter(
+        (controller): controller is ControllerConfig => controller !== undefined,
+    );
+}
