@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { pinnedPoolContainsRequestedIp } from "../../policy/policies/pinnedPoolContainsRequestedIp";
 import { runStackPolicy, stackViolations, unknownString, urnOf } from "./harness";
 import { addressPool, homelabStack, service, types } from "./resources";
+import { Editable } from "../harness/stackConfig";
 
 const pools = [
     addressPool("homelab-pool", ["192.168.1.200-192.168.1.248", "192.168.1.250/32"]),
@@ -20,6 +21,51 @@ describe("pinned-pool-contains-requested-ip", () => {
             service("apps", "free", { annotations: { "metallb.io/loadBalancerIPs": "192.168.1.249" } }),
         ];
         assert.deepStrictEqual(await stackViolations(pinnedPoolContainsRequestedIp, specs), []);
+    });
+
+    it("rejects a Service that pins a reserved pool whose serviceAllocation is for another Service, as MetalLB does", async () => {
+        const controllerLabels = {
+            "app.kubernetes.io/name": "ingress-nginx",
+            "app.kubernetes.io/instance": "ingress-nginx",
+            "app.kubernetes.io/component": "controller",
+        };
+        const reserved = addressPool("ingress-pool", ["192.168.1.249/32"], { autoAssign: false });
+        (reserved.props.spec as Editable).serviceAllocation = {
+            namespaces: ["ingress-nginx"],
+            serviceSelectors: [{ matchLabels: controllerLabels }],
+        };
+        const pinning = {
+            "metallb.io/loadBalancerIPs": "192.168.1.249",
+            "metallb.io/address-pool": "ingress-pool",
+        };
+        const owner = service("ingress-nginx", "ingress-nginx-controller", { annotations: pinning });
+        (owner.props.metadata as Editable).labels = controllerLabels;
+        // Copying the labels does not help from another namespace; the right namespace without them neither.
+        const tenant = service("tenant", "ingress-nginx-controller", {
+            annotations: pinning,
+            pulumiName: "tenant",
+        });
+        (tenant.props.metadata as Editable).labels = controllerLabels;
+        const neighbour = service("ingress-nginx", "neighbour", { annotations: pinning });
+        const specs = [pools[0], reserved, owner, tenant, neighbour];
+        const allocation =
+            "namespaces ingress-nginx and Services labelled app.kubernetes.io/name=ingress-nginx," +
+            "app.kubernetes.io/instance=ingress-nginx,app.kubernetes.io/component=controller";
+        const refusal = (description: string) =>
+            `${description} pins IPAddressPool "ingress-pool" (annotation metallb.io/address-pool), whose serviceAllocation ` +
+            `serves only ${allocation}: MetalLB gives the Service no address ("pool ingress-pool not compatible for ip ` +
+            'assignment"). The pool is reserved for another Service: pin a pool of its own, or leave the address to the ' +
+            "Service it is reserved for.";
+        assert.deepStrictEqual(await stackViolations(pinnedPoolContainsRequestedIp, specs), [
+            {
+                message: refusal('Service tenant/ingress-nginx-controller (Pulumi name "tenant")'),
+                urn: urnOf({ type: types.service, name: "tenant" }),
+            },
+            {
+                message: refusal('Service ingress-nginx/neighbour (Pulumi name "neighbour")'),
+                urn: urnOf({ type: types.service, name: "neighbour" }),
+            },
+        ]);
     });
 
     it("rejects a pinned pool that does not exist", async () => {
