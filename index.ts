@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AdmissionGuard } from "./components/admissionGuard";
 import { ArgoWorkflows } from "./components/argo";
-import { IngressController, ingressServiceLabels } from "./components/ingress";
+import { IngressController } from "./components/ingress";
 import { Metallb } from "./components/metallb";
 import { NamespaceGovernance } from "./components/namespaceGovernance";
 import { ServiceDiscovery } from "./components/serviceDiscovery";
@@ -12,6 +12,7 @@ import { planPools } from "./lib/metallb/poolLayout";
 import { addressMapTitle, addressPlanOf, mapAddresses, renderAddressMap } from "./stacks/addressMap";
 import { loadStackSettingsOrStop } from "./stacks/config";
 import { admissionGuardParametersOf } from "./stacks/guardParameters";
+import { reservationOwnersOf } from "./stacks/reservationOwners";
 
 // Stops the run with every bad setting listed, before any resource is declared.
 const settings = loadStackSettingsOrStop();
@@ -42,13 +43,13 @@ const metallb = new Metallb(
         chart: settings.metallb.chart,
         chartValues: settings.metallb.chartValues,
         pools,
-        // The ingress's pool serves the ingress controller's Service alone.
-        reservedFor: {
-            [settings.ingress.reservation]: {
-                namespaces: [settings.ingress.namespace],
-                serviceSelectors: [{ matchLabels: ingressServiceLabels(settings.ingress) }],
-            },
-        },
+        // Each reserved pool serves the Service it is reserved for alone (the ingress controller's).
+        reservedFor: Object.fromEntries(
+            reservationOwnersOf(settings).map((owner) => [
+                owner.pool,
+                { namespaces: [owner.namespace], serviceSelectors: [{ matchLabels: owner.labels }] },
+            ]),
+        ),
         l2AdvertisementName: settings.metallb.l2AdvertisementName,
         skipAwait: settings.skipAwait,
     },

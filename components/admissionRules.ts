@@ -38,6 +38,11 @@ export interface AdmissionGuardSettings {
 export interface AdmissionGuardParameters {
     /** Each reserved address and the pool that holds it, e.g. 192.168.1.249 in `ingress-pool`. */
     reservedAddresses: { address: string; pool: string }[];
+    /**
+     * The Service each reserved pool is for, where the stack knows it: its namespace and labels
+     * (as the pool's MetalLB `serviceAllocation` names it). Another Service may not pin the pool.
+     */
+    reservationOwners: { pool: string; namespace: string; labels: Record<string, string> }[];
     /** The pools that hand out addresses on their own, with their entries (CIDR or `first-last`). */
     autoAssignPools: { pool: string; addresses: string[] }[];
     /** The quotas and LimitRanges the stack keeps, and the setting each comes from (for messages). */
@@ -59,6 +64,7 @@ export interface AdmissionGuardParameters {
  * ConfigMap holds only strings, and CEL can split them):
  *
  * - `reservedAddresses`: `<address> <pool>`, each address as the API server's `ip()` prints it;
+ * - `reservationOwners`: `<pool> <namespace> <key>=<value>,...`, the Service a reserved pool is for;
  * - `autoAssignRanges`: `<pool> <cidr> <entry>`, the CIDR blocks that cover each auto-assign pool
  *   entry (CEL's `cidr()` tests membership for IPv4 and IPv6 alike) and the entry as the pool writes it;
  * - `governedObjects`: `<kind> <namespace> <name> <setting>`;
@@ -89,6 +95,15 @@ export function admissionGuardParameterData(parameters: AdmissionGuardParameters
     const blocks = [...reserved.map(([address]) => address), ...autoAssign.map(([, cidr]) => cidr)];
     return {
         reservedAddresses: lines(reserved),
+        reservationOwners: lines(
+            parameters.reservationOwners.map(({ pool, namespace, labels }) => [
+                pool,
+                namespace,
+                Object.entries(labels)
+                    .map(([key, value]) => `${key}=${value}`)
+                    .join(","),
+            ]),
+        ),
         autoAssignRanges: lines(autoAssign),
         governedObjects: lines(
             parameters.governedObjects.map(({ kind, namespace, name, setting }) => [
@@ -504,6 +519,18 @@ const loadBalancerAddresses = admissionRule(
                 ),
             },
             {
+                // The Service the pinned pool is reserved for, if the stack knows it.
+                name: "owners",
+                expression: `${parameterRecords("reservationOwners")}.filter(owner, owner[0] == variables.pinned)`,
+            },
+            {
+                name: "isOwner",
+                expression:
+                    "variables.owners.all(owner, owner[1] == request.namespace && " +
+                    "owner[2].split(',').filter(pair, pair != '').all(pair, " +
+                    "object.metadata.?labels.orValue({})[?pair.split('=')[0]].orValue('') == pair.split('=')[1]))",
+            },
+            {
                 name: "unpinned",
                 expression:
                     "variables.requested.filter(request, isIP(request[0]) && " +
@@ -527,6 +554,14 @@ const loadBalancerAddresses = admissionRule(
                     "variables.reserved.filter(held, ip(held[0]) == ip(variables.unpinned[0][0]))[0][1] + " +
                     "' and request the address with the metallb.io/loadBalancerIPs annotation, not spec.loadBalancerIP (for a Helm chart: its service annotations value), ' + " +
                     "'or leave the address to the Service it is reserved for (metallb.reservations in the homelab-platform settings).'",
+            ),
+            refusal(
+                "variables.isOwner",
+                "pins a reserved MetalLB pool that is reserved for another Service",
+                `${subject} + ' pins MetalLB pool ' + variables.pinned + ', which is reserved for the Service in namespace ' + ` +
+                    "variables.owners[0][1] + ' labelled ' + variables.owners[0][2] + ': MetalLB gives its address to no other Service ' + " +
+                    "'(the pool\\'s serviceAllocation), and this one would wait for it forever. Fix: pin a pool of its own or leave the pool out, ' + " +
+                    "'or reserve another address for it in the homelab-platform settings (metallb.reservations).'",
             ),
             refusal(
                 "size(variables.autoAssigned) == 0",

@@ -6,6 +6,7 @@ import type { AdmissionGuardParameters } from "../components/admissionRules";
 import { limitRangeName, resourceQuotaName } from "../lib/kubernetes/governedObjects";
 import { serviceUrl } from "../lib/kubernetes/serviceDns";
 import { PoolLayout } from "../lib/metallb/poolLayout";
+import { reservationOwnersOf } from "./reservationOwners";
 import { StackSettings } from "./settings";
 
 export function admissionGuardParametersOf(
@@ -14,6 +15,7 @@ export function admissionGuardParametersOf(
 ): AdmissionGuardParameters {
     return {
         reservedAddresses: pools.reservedPools.map((pool) => ({ address: pool.address, pool: pool.name })),
+        reservationOwners: reservationOwnersOf(settings),
         autoAssignPools: [{ pool: pools.generalPool.name, addresses: pools.generalPool.addresses }],
         governedObjects: settings.namespaces.flatMap(({ name }) => [
             {

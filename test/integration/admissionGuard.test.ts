@@ -52,6 +52,21 @@ function loadBalancer(name: string, annotations: Record<string, string>): Kubern
     };
 }
 
+/** The labels the ingress-nginx chart puts on its controller's Service, which ingress-pool serves alone. */
+const ingressControllerLabels = {
+    "app.kubernetes.io/name": "ingress-nginx",
+    "app.kubernetes.io/instance": "ingress-nginx",
+    "app.kubernetes.io/component": "controller",
+};
+
+/** A LoadBalancer Service in guard-tests that pins ingress-pool and asks for its address. */
+function pinnedToIngressPool(name: string): KubernetesObject {
+    return loadBalancer(name, {
+        "metallb.io/loadBalancerIPs": seed.ingressAddress,
+        "metallb.io/address-pool": "ingress-pool",
+    });
+}
+
 /** The API server's answer to a request that should be refused: status 403 and its message. */
 async function refusal(request: Promise<unknown>): Promise<string> {
     try {
@@ -125,6 +140,23 @@ describe("the admission guard, on the API server", function () {
                 address: seed.ingressAddress,
                 pool: "ingress-pool",
             });
+        });
+
+        it("a Service elsewhere that pins ingress-pool, though it copies the ingress controller's labels", async () => {
+            const copy = pinnedToIngressPool("copy");
+            copy.metadata.labels = ingressControllerLabels;
+            const message = await refusal(cluster.create(copy));
+            assert.ok(
+                message.endsWith(
+                    "Service guard-tests/copy pins MetalLB pool ingress-pool, which is reserved for the Service in namespace " +
+                        "ingress-nginx labelled app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/instance=ingress-nginx," +
+                        "app.kubernetes.io/component=controller: MetalLB gives its address to no other Service (the pool's " +
+                        "serviceAllocation), and this one would wait for it forever. Fix: pin a pool of its own or leave the pool " +
+                        "out, or reserve another address for it in the homelab-platform settings (metallb.reservations). " +
+                        wayOut,
+                ),
+                message,
+            );
         });
 
         it("a Service asking for an address of the auto-assign pool", async () => {
@@ -229,11 +261,15 @@ describe("the admission guard, on the API server", function () {
     });
 
     describe("accepts what is allowed", () => {
-        it("a Service that requests the reserved address and pins its pool", async () => {
-            const pinned = loadBalancer("pinned", {
-                "metallb.io/loadBalancerIPs": seed.ingressAddress,
-                "metallb.io/address-pool": "ingress-pool",
-            });
+        it("a Service that requests the reserved address and pins its pool, where the pool's owner lives, with its labels", async () => {
+            const pinned = {
+                ...pinnedToIngressPool("pinned"),
+                metadata: {
+                    ...pinnedToIngressPool("pinned").metadata,
+                    namespace: "ingress-nginx",
+                    labels: ingressControllerLabels,
+                },
+            };
             const { warnings } = await cluster.createWithWarnings(pinned, true);
             assert.deepStrictEqual(warnings, []);
         });
@@ -493,6 +529,37 @@ describe("the admission guard, on the API server", function () {
                 ),
                 result.output,
             );
+        });
+
+        it("lets a Service elsewhere pin ingress-pool, with a warning, and MetalLB itself gives it nothing", async () => {
+            const tenant = pinnedToIngressPool("takes-the-ingress-address");
+            const reference = {
+                apiVersion: "v1",
+                kind: "Service",
+                name: tenant.metadata.name,
+                namespace: "guard-tests",
+            };
+            const { warnings } = await cluster.createWithWarnings(tenant);
+            try {
+                assert.deepStrictEqual(
+                    warnings.map((warning) => warning.split(": ")[0]),
+                    [
+                        "Validation failed for ValidatingAdmissionPolicy 'homelab-platform-loadbalancer-addresses' with binding 'homelab-platform-loadbalancer-addresses'",
+                    ],
+                );
+                const event = await cluster.waitFor("MetalLB's answer to the Service", async () =>
+                    (await cluster.eventsFor(reference)).find((entry) => entry.reason === "AllocationFailed"),
+                );
+                // MetalLB's allocator.go (Assign) checks the pool's serviceAllocation before who holds
+                // the address: the refusal names the pool, not the ingress Service.
+                assert.strictEqual(
+                    event.message,
+                    'Failed to allocate IP for "guard-tests/takes-the-ingress-address": pool ingress-pool not compatible for ip assignment',
+                );
+                assert.deepStrictEqual((await cluster.read(reference)).status?.loadBalancer ?? {}, {});
+            } finally {
+                await cluster.deleteAsKubectl(reference);
+            }
         });
 
         it("lets a ConfigMap in seldon-system point at a LoadBalancer IP, with a warning", async () => {

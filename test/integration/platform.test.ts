@@ -8,7 +8,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { apiMessageOf, Cluster, ensureNamespace, KubernetesObject, statusCodeOf } from "./cluster";
+import { apiMessageOf, Cluster, KubernetesObject, statusCodeOf } from "./cluster";
 import { waitForGuard } from "./guard";
 import { deployMlflowStandIn } from "./mlflow";
 import { allocationOf, metallbApi, quotaReference, seed } from "./seed";
@@ -95,39 +95,6 @@ describe("the local stack on a fresh cluster", function () {
             );
             assert.strictEqual(poolWebhook.failurePolicy, "Fail");
             assert.ok(poolWebhook.clientConfig.caBundle, "MetalLB never patched its CA bundle in");
-        });
-
-        it("MetalLB keeps ingress-pool for the ingress controller's Service: one elsewhere that pins it and asks for .249 gets nothing, and MetalLB says why", async () => {
-            await ensureNamespace(cluster, "tenant");
-            const tenant = {
-                apiVersion: "v1",
-                kind: "Service",
-                metadata: {
-                    name: "takes-the-ingress-address",
-                    namespace: "tenant",
-                    annotations: {
-                        "metallb.io/loadBalancerIPs": seed.ingressAddress,
-                        "metallb.io/address-pool": "ingress-pool",
-                    },
-                },
-                spec: { type: "LoadBalancer", selector: { app: "tenant" }, ports: [{ port: 80 }] },
-            };
-            const reference = { apiVersion: "v1", kind: "Service", ...tenant.metadata };
-            await cluster.create(tenant);
-            try {
-                const event = await cluster.waitFor("MetalLB's answer to the tenant's Service", async () =>
-                    (await cluster.eventsFor(reference)).find((entry) => entry.reason === "AllocationFailed"),
-                );
-                // allocator.go's Assign: the pool's serviceAllocation is checked before the address's
-                // current holder, so the refusal names the pool, not the ingress Service.
-                assert.strictEqual(
-                    event.message,
-                    'Failed to allocate IP for "tenant/takes-the-ingress-address": pool ingress-pool not compatible for ip assignment',
-                );
-                assert.deepStrictEqual((await cluster.read(reference)).status?.loadBalancer ?? {}, {});
-            } finally {
-                await cluster.deleteAsKubectl({ apiVersion: "v1", kind: "Namespace", name: "tenant" });
-            }
         });
 
         it("MetalLB's webhook refuses a hand-made pool that overlaps ingress-pool, though it copies the reserved pools' label", async () => {

@@ -14,6 +14,9 @@ describe("admission guard parameters", () => {
         );
         assert.deepStrictEqual(data, {
             reservedAddresses: "192.168.1.249 ingress-pool\n",
+            reservationOwners:
+                "ingress-pool ingress-nginx app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/instance=ingress-nginx," +
+                "app.kubernetes.io/component=controller\n",
             autoAssignRanges:
                 "homelab-pool 192.168.1.200/29 192.168.1.200-192.168.1.248\n" +
                 "homelab-pool 192.168.1.208/28 192.168.1.200-192.168.1.248\n" +
