@@ -4,6 +4,7 @@
 // cluster, and the policy pack refusing the old conflict. Run by scripts/demo.sh inside
 // scripts/control-plane.sh, which tears everything down.
 
+import * as os from "os";
 import * as path from "path";
 import { apiMessageOf, Cluster, KubernetesObject } from "../test/integration/cluster";
 import { runOrFail } from "../test/integration/commands";
@@ -156,6 +157,10 @@ async function main(): Promise<void> {
                 "adopt-helm-releases",
                 "--",
                 "--yes",
+                "--stack",
+                "local",
+                "--backup",
+                path.join(os.tmpdir(), `homelab-demo-release-records-${process.pid}`),
                 "metallb-system/metallb",
                 "ingress-nginx/ingress-nginx",
                 "argo/argo-workflows",

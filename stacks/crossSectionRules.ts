@@ -150,7 +150,8 @@ export function workflowPodsFit(
  * The chart values the stack sets, by path prefix, and the setting each comes from: the keys the
  * stack governs. The longest matching prefix names the setting.
  */
-const governedChartValues: Record<"ingress" | "argo", [string, string][]> = {
+const governedChartValues: Record<GovernedChart, [string, string][]> = {
+    metallb: [],
     ingress: [
         [
             "controller.service",
@@ -172,12 +173,16 @@ const governedChartValues: Record<"ingress" | "argo", [string, string][]> = {
     ],
 };
 
-function governingSetting(chart: "ingress" | "argo", path: string): string {
+/** Which of the stack's charts: MetalLB's, the ingress controller's (either), Argo's. */
+export type GovernedChart = "metallb" | "ingress" | "argo";
+
+/** The setting from which the stack sets a chart value at `path`; undefined for a key it leaves to the user. */
+export function governingSetting(chart: GovernedChart, path: string): string | undefined {
     const matches = governedChartValues[chart].filter(
         ([prefix]) => path === prefix || path.startsWith(`${prefix}.`),
     );
     const longest = matches.sort((a, b) => b[0].length - a[0].length)[0];
-    return longest?.[1] ?? `the ${chart} settings`;
+    return longest?.[1];
 }
 
 /**
@@ -211,7 +216,7 @@ export function chartValuesKeepGovernedKeys(
         for (const conflict of mergeChartValues(chart.user, chart.stack()).conflicts) {
             problems.conflict(
                 `charts.${chart.name}.values.${conflict.path}: ${JSON.stringify(conflict.user)} contradicts ` +
-                    `${JSON.stringify(conflict.stack)}, which the stack sets from ${governingSetting(chart.kind, conflict.path)}: ` +
+                    `${JSON.stringify(conflict.stack)}, which the stack sets from ${governingSetting(chart.kind, conflict.path) ?? `the ${chart.kind} settings`}: ` +
                     "change that setting, or leave the key out of the chart values",
             );
         }

@@ -4,9 +4,10 @@
 
 import * as assert from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { Cluster, KubernetesObject } from "./cluster";
-import { fixtureChart, helm, helmReleases } from "./helm";
+import { fixtureChart, helm, helmOrFail, helmReleases } from "./helm";
 import {
     allocationOf,
     argoApi,
@@ -21,14 +22,25 @@ import {
     trainingImage,
     finishedWorkflow,
     scriptWorkflow,
+    secondIngress,
 } from "./seed";
 import { arpAnswer, httpFromLan, lanHostAddress, nodeMac, sampleHttpFromLan } from "./lan";
 import { mlflow } from "./mlflow";
-import { runOrFail } from "./commands";
+import { run, runOrFail } from "./commands";
 import { localStack, PulumiWorkspace, repositoryRoot, sharedWorkspace } from "./workspace";
 
 /** The releases the seed installed with Helm, as NAMESPACE/RELEASE. */
 const seedReleases = ["metallb-system/metallb", "ingress-nginx/ingress-nginx", "argo/argo-workflows"];
+
+/** The local stack's settings, and a backup folder of the test's own for the release records. */
+function adoptionOptions(backup: string): string[] {
+    return [
+        "--stack",
+        "local",
+        "--backup",
+        path.join(os.tmpdir(), `homelab-adoption-${process.pid}-${backup}`),
+    ];
+}
 
 interface EngineEvent {
     sequence: number;
@@ -85,6 +97,88 @@ describe("pulumi up on the seed's cluster", function () {
         );
     });
 
+    it("adoption checks each release against the settings, keeps its user-supplied values, and backs its records up: kubectl create -f brings the releases back", async () => {
+        const backup = adoptionOptions("restored")[3];
+        const adoption = await runOrFail(
+            "npm",
+            [
+                "run",
+                "--silent",
+                "adopt-helm-releases",
+                "--",
+                "--yes",
+                ...adoptionOptions("restored"),
+                ...seedReleases,
+            ],
+            { cwd: repositoryRoot },
+        );
+        // The seed's --set values: argo's namespaces and ServiceAccount and ingress-nginx's
+        // loadBalancerIP are the stack's own settings; the node's images (--values) are in
+        // Pulumi.local.yaml's charts.<name>.values.
+        for (const line of [
+            "metallb-system/metallb: release version 1 (deployed), chart metallb 0.15.2",
+            "  user-supplied values (helm get values): 1; 1 in charts.metallb.values, 0 set by the stack, 0 in neither",
+            "    controller.service.loadBalancerIP: set by the stack from ingress.reservation (the controller's LoadBalancer Service on the reserved address), not from these values",
+            "    controller.workflowNamespaces: set by the stack from argo.workflowNamespaces, not from these values",
+            `release records backed up in ${backup}; to bring the releases back: kubectl create -f ${backup}`,
+        ]) {
+            assert.ok(adoption.stdout.includes(line), `${line}\n---\n${adoption.stdout}`);
+        }
+        assert.deepStrictEqual(await helmReleases(), []);
+
+        await runOrFail("kubectl", ["create", "-f", backup]);
+        assert.deepStrictEqual(
+            (await helmReleases())
+                .map((release) => `${release.namespace}/${release.name} ${release.status}`)
+                .sort(),
+            [
+                "argo/argo-workflows deployed",
+                "ingress-nginx/ingress-nginx deployed",
+                "metallb-system/metallb deployed",
+            ],
+        );
+    });
+
+    it("adoption refuses a release of another name than the settings' (a second controller), and changes nothing", async () => {
+        await helmOrFail(secondIngress.args);
+        try {
+            const result = await run(
+                "npm",
+                [
+                    "run",
+                    "--silent",
+                    "adopt-helm-releases",
+                    "--",
+                    "--yes",
+                    ...adoptionOptions("second"),
+                    ...seedReleases,
+                    "ingress-lab/ingress-nginx",
+                ],
+                { cwd: repositoryRoot },
+            );
+            assert.strictEqual(result.code, 1, result.output);
+            assert.ok(
+                result.stdout.includes(
+                    "  refused: ingress-lab/ingress-nginx (chart ingress-nginx) is not the stack's release " +
+                        "ingress-nginx/ingress-nginx (ingress.namespace and ingress.releaseName): adopting it would leave a " +
+                        "second ingress-nginx beside the one the stack installs.",
+                ),
+                result.output,
+            );
+            assert.ok(result.stderr.includes("nothing was changed"), result.stderr);
+            // Not one release was adopted: all four are still Helm's.
+            assert.strictEqual((await helmReleases()).length, 4);
+        } finally {
+            await helmOrFail([
+                "uninstall",
+                secondIngress.release,
+                "--namespace",
+                secondIngress.namespace,
+                "--wait",
+            ]);
+        }
+    });
+
     describe("the update", () => {
         let events: EngineEvent[];
         let observed: Observation[];
@@ -97,7 +191,15 @@ describe("pulumi up on the seed's cluster", function () {
             // The README's migration: hand the Helm releases over, then `pulumi up`.
             await runOrFail(
                 "npm",
-                ["run", "--silent", "adopt-helm-releases", "--", "--yes", ...seedReleases],
+                [
+                    "run",
+                    "--silent",
+                    "adopt-helm-releases",
+                    "--",
+                    "--yes",
+                    ...adoptionOptions("adopted"),
+                    ...seedReleases,
+                ],
                 {
                     cwd: repositoryRoot,
                 },
