@@ -118,6 +118,8 @@ describe("pulumi up on the seed's cluster", function () {
         for (const line of [
             "metallb-system/metallb: release version 1 (deployed), chart metallb 0.15.2",
             "  user-supplied values (helm get values): 1; 1 in charts.metallb.values, 0 set by the stack, 0 in neither",
+            "  user-supplied values (helm get values): 10; 9 in charts.ingress-nginx.values, 1 set by the stack, 0 in neither",
+            "  user-supplied values (helm get values): 3; 1 in charts.argo-workflows.values, 2 set by the stack, 0 in neither",
             "    controller.service.loadBalancerIP: set by the stack from ingress.reservation (the controller's LoadBalancer Service on the reserved address), not from these values",
             "    controller.workflowNamespaces: set by the stack from argo.workflowNamespaces, not from these values",
             `release records backed up in ${backup}; to bring the releases back: kubectl create -f ${backup}`,
