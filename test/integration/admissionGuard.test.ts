@@ -6,7 +6,6 @@
 
 import * as assert from "assert";
 import { apiMessageOf, Cluster, KubernetesObject, statusCodeOf } from "./cluster";
-import { run } from "./commands";
 import { waitForGuard } from "./guard";
 import { helm, helmOrFail } from "./helm";
 import {
@@ -457,54 +456,6 @@ describe("the admission guard, on the API server", function () {
                 name: "scratch",
                 namespace: "guard-tests",
             });
-        });
-
-        it("is lifted by one kubectl command, and pulumi up puts it back", async () => {
-            // The emergency way out that needs no pulumi: delete the bindings by their label.
-            const lift = await run("kubectl", [
-                "delete",
-                "validatingadmissionpolicybindings",
-                "-l",
-                "app.kubernetes.io/managed-by=homelab-platform",
-            ]);
-            assert.strictEqual(lift.code, 0, lift.output);
-            for (const rule of [
-                "loadbalancer-addresses",
-                "governed-quotas",
-                "service-dns",
-                "reserved-pools",
-            ]) {
-                assert.ok(
-                    lift.stdout.includes(
-                        `validatingadmissionpolicybinding.admissionregistration.k8s.io "homelab-platform-${rule}" deleted`,
-                    ),
-                    lift.stdout,
-                );
-            }
-            // The fix the guard stood in the way of goes through.
-            await cluster.waitFor("the guard to be lifted", async () => {
-                try {
-                    await cluster.deleteAsKubectl(seedQuotaDelete, true);
-                    return true;
-                } catch (error) {
-                    // Refused (403), or refused for want of the parameters the first test deleted (422).
-                    if (statusCodeOf(error) === 403 || statusCodeOf(error) === 422) {
-                        return undefined;
-                    }
-                    throw new Error(`${statusCodeOf(error)}: ${apiMessageOf(error)}`);
-                }
-            });
-            await cluster.deleteAsKubectl(seedQuotaDelete);
-
-            // `pulumi up` (which reads the cluster first) puts back the bindings, the parameters
-            // and the quota.
-            const up = await workspace.up();
-            assert.strictEqual(up.code, 0, up.output);
-            await waitForGuard(cluster, "Deny");
-            assert.ok(await cluster.find(seedQuotaDelete), "the quota is back");
-            assert.ok(await cluster.find(parametersReference), "the parameters are back");
-            const message = await refusal(cluster.deleteAsKubectl(seedQuotaDelete));
-            assert.ok(message.includes(refusedBy("governed-quotas")), message);
         });
     });
 
