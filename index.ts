@@ -71,7 +71,7 @@ const governance = new NamespaceGovernance(
     {
         namespaces: settings.namespaces,
         services: settings.services,
-        network: { podCidr: settings.network.podCidr, serviceCidr: settings.network.serviceCidr },
+        network: settings.network,
     },
     afterGuardParameters,
 );

@@ -2,7 +2,7 @@
 
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCidr } from "../lib/addresses/ip";
+import { formatIp, parseCidr, parseIp } from "../lib/addresses/ip";
 import { limitRangeName, resourceQuotaName } from "../lib/kubernetes/governedObjects";
 import { ResourceValues } from "../lib/kubernetes/resources";
 
@@ -32,10 +32,19 @@ export interface EgressService {
     port: number;
 }
 
-/** The cluster's own address ranges (k3s `--cluster-cidr` and `--service-cidr`). */
-export interface ClusterCidrs {
+/** The cluster's own addresses: k3s `--cluster-cidr` and `--service-cidr`, and the nodes'. */
+export interface ClusterNetwork {
     podCidr: string;
     serviceCidr: string;
+    /**
+     * The nodes' own addresses (IPs or CIDRs): closed to the governed namespaces' pods, but for the
+     * API server's port and `nodePorts`. Defaults to none (they are then reached as any LAN address).
+     */
+    nodeAddresses?: string[];
+    /** The port the API server listens on at the nodes' addresses. Defaults to 6443 (k3s). */
+    apiServerPort?: number;
+    /** Ports of the nodes' addresses that pods may reach. Defaults to none. */
+    nodePorts?: number[];
 }
 
 export interface NamespaceGovernanceArgs {
@@ -44,7 +53,7 @@ export interface NamespaceGovernanceArgs {
     /** The services `egressServices` entries name, by key. */
     services: EgressService[];
     /** Pod and service CIDRs, which the off-cluster egress rule leaves out. */
-    network: ClusterCidrs;
+    network: ClusterNetwork;
 }
 
 /**
@@ -71,15 +80,75 @@ export const dnsEgressRule: k8s.types.input.networking.v1.NetworkPolicyEgressRul
     ],
 };
 
+/** A node address as an ipBlock CIDR: a bare address becomes its /32 or /128. */
+function nodeCidr(address: string): string {
+    if (address.includes("/")) {
+        return address;
+    }
+    return `${address}/${parseIp(address)?.family === 6 ? 128 : 32}`;
+}
+
+/** The `kubernetes` Service's ClusterIP: the first address after the service range's network address. */
+export function apiServiceAddress(serviceCidr: string): string | undefined {
+    const range = parseCidr(serviceCidr);
+    return range && formatIp(range.family, range.first + 1n);
+}
+
 /**
- * Everything outside the pod and service ranges, per address family: the LAN, the internet, and the
- * API server, which pods reach through the `kubernetes` Service but which Calico sees after DNAT at
- * a node's LAN address.
+ * The API server, which the executor's `wait` container writes each step's results to, by both
+ * addresses a policy engine may see: the `kubernetes` Service's ClusterIP on 443 (an engine that
+ * matches before kube-proxy's DNAT) and the nodes' addresses on the API server's port (one that
+ * matches after it, as kube-router and Calico's iptables data plane do). Without node addresses
+ * the second is left to the off-cluster rule, which does not close them.
+ */
+export function apiServerEgressRules(
+    network: ClusterNetwork,
+): k8s.types.input.networking.v1.NetworkPolicyEgressRule[] {
+    const serviceAddress = apiServiceAddress(network.serviceCidr);
+    const rules: k8s.types.input.networking.v1.NetworkPolicyEgressRule[] = [];
+    if (serviceAddress) {
+        rules.push({
+            to: [{ ipBlock: { cidr: nodeCidr(serviceAddress) } }],
+            ports: [{ port: 443, protocol: "TCP" }],
+        });
+    }
+    const nodes = network.nodeAddresses ?? [];
+    if (nodes.length > 0) {
+        rules.push({
+            to: nodes.map((address) => ({ ipBlock: { cidr: nodeCidr(address) } })),
+            ports: [{ port: network.apiServerPort ?? 6443, protocol: "TCP" }],
+        });
+    }
+    return rules;
+}
+
+/** The nodes' ports that `nodePorts` opens, when there are node addresses and ports. */
+export function nodePortsEgressRule(
+    network: ClusterNetwork,
+): k8s.types.input.networking.v1.NetworkPolicyEgressRule | undefined {
+    const nodes = network.nodeAddresses ?? [];
+    const ports = network.nodePorts ?? [];
+    if (nodes.length === 0 || ports.length === 0) {
+        return undefined;
+    }
+    return {
+        to: nodes.map((address) => ({ ipBlock: { cidr: nodeCidr(address) } })),
+        ports: ports.map((port) => ({ port, protocol: "TCP" })),
+    };
+}
+
+/**
+ * Everything outside the pod and service ranges and the nodes' own addresses, per address family:
+ * the LAN and the internet.
  */
 export function offClusterEgressRule(
-    network: ClusterCidrs,
+    network: ClusterNetwork,
 ): k8s.types.input.networking.v1.NetworkPolicyEgressRule {
-    const clusterRanges = [network.podCidr, network.serviceCidr];
+    const clusterRanges = [
+        network.podCidr,
+        network.serviceCidr,
+        ...(network.nodeAddresses ?? []).map(nodeCidr),
+    ];
     const families = [
         { family: 4, everything: "0.0.0.0/0" },
         { family: 6, everything: "::/0" },
@@ -180,13 +249,13 @@ export class NamespaceGovernance extends pulumi.ComponentResource {
 
             const egressPolicy = (
                 policyName: string,
-                egress: k8s.types.input.networking.v1.NetworkPolicyEgressRule,
+                ...egress: k8s.types.input.networking.v1.NetworkPolicyEgressRule[]
             ) =>
                 new k8s.networking.v1.NetworkPolicy(
                     `${childName}-${policyName}`,
                     {
                         metadata: { name: policyName, namespace: namespaceName, annotations: ownedOutright },
-                        spec: { podSelector: {}, policyTypes: ["Egress"], egress: [egress] },
+                        spec: { podSelector: {}, policyTypes: ["Egress"], egress },
                     },
                     inNamespace,
                 );
@@ -200,9 +269,12 @@ export class NamespaceGovernance extends pulumi.ComponentResource {
                     ports: [{ port: endpoint.port, protocol: "TCP" }],
                 }),
             );
+            const nodePorts = nodePortsEgressRule(args.network);
             this.networkPolicies[namespaceName] = [
                 egressPolicy("allow-dns-egress", dnsEgressRule),
+                egressPolicy("allow-api-server-egress", ...apiServerEgressRules(args.network)),
                 ...serviceRules,
+                ...(nodePorts ? [egressPolicy("allow-node-ports-egress", nodePorts)] : []),
                 egressPolicy("allow-off-cluster-egress", offClusterEgressRule(args.network)),
             ];
             this.namespaces[namespaceName] = namespace;

@@ -18,6 +18,7 @@ import {
 } from "../policy/node_modules/@pulumi/policy";
 import { EngineResource } from "../policy/support/kubernetes";
 import { policies } from "../policy/allPolicies";
+import { readFlags } from "./arguments";
 import { ClusterRead, readCluster } from "./clusterObjects";
 
 const projectDirectory = path.resolve(__dirname, "..");
@@ -31,23 +32,16 @@ interface Options {
 
 function parseArguments(argv: string[]): Options {
     const options: Options = { policyPackConfig: path.join(packDirectory, "config.homelab.json") };
-    for (let index = 0; index < argv.length; index++) {
-        const [flag, inline] = argv[index].split(/=(.*)/s, 2);
-        const value = (): string => {
-            const given = inline ?? argv[++index];
-            if (given === undefined || given === "") {
-                throw new Error(`${flag} needs a value\n${usage}`);
-            }
-            return given;
-        };
+    readFlags(argv, usage, (flag, value) => {
         if (flag === "--policy-pack-config") {
             options.policyPackConfig = path.resolve(value());
         } else if (flag === "--context") {
             options.context = value();
         } else {
-            throw new Error(`unknown argument "${argv[index]}"\n${usage}`);
+            return false;
         }
-    }
+        return true;
+    });
     return options;
 }
 

@@ -31,7 +31,7 @@ export interface ClusterRead {
 
 type Json = Record<string, unknown>;
 
-class ApiError extends Error {
+export class ApiError extends Error {
     constructor(
         readonly status: number,
         message: string,
@@ -41,7 +41,7 @@ class ApiError extends Error {
 }
 
 /** GETs one path of the API server and parses the JSON answer. */
-async function getJson(config: k8s.KubeConfig, server: string, path: string): Promise<Json> {
+export async function getJson(config: k8s.KubeConfig, server: string, path: string): Promise<Json> {
     const options: https.RequestOptions = { method: "GET", headers: { Accept: "application/json" } };
     await config.applyToHTTPSOptions(options);
     const url = new URL(path, server);
@@ -70,7 +70,7 @@ async function getJson(config: k8s.KubeConfig, server: string, path: string): Pr
     });
 }
 
-interface ServedKind {
+export interface ServedKind {
     group: string;
     version: string;
     plural: string;
@@ -114,7 +114,7 @@ async function discover(
 }
 
 /** Every object of one kind, in every namespace, page by page. */
-async function listAll(
+export async function listAll(
     config: k8s.KubeConfig,
     server: string,
     kind: ServedKind,

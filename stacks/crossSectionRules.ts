@@ -34,6 +34,14 @@ export function clusterRangesAvoidGeneralPool(
             );
         }
     }
+    for (const node of network.ranges.nodeAddresses) {
+        if (rangesOverlap(node.range, generalRange)) {
+            problems.conflict(
+                `${node.path}: "${node.text}" overlaps metallb.generalPool.addresses "${metallb.generalRange}": ` +
+                    "MetalLB would hand a node's own address to a Service",
+            );
+        }
+    }
 }
 
 /**

@@ -64,7 +64,7 @@ function valueAt(values: Record<string, unknown> | undefined, valuePath: string)
 }
 
 /** The version the stack installs: the pin, or the local chart's own `Chart.yaml`. */
-function pinnedVersion(chart: ChartSource, projectDirectory: string): string | undefined {
+export function pinnedVersion(chart: ChartSource, projectDirectory: string): string | undefined {
     if (chart.kind === "repository") {
         return chart.version;
     }
@@ -76,7 +76,7 @@ function pinnedVersion(chart: ChartSource, projectDirectory: string): string | u
 }
 
 /** The stack's release of a chart: where it goes, and which of the settings' sections it belongs to. */
-function stackReleaseOf(
+export function stackReleaseOf(
     chart: string,
     settings: StackSettings,
 ):

@@ -22,6 +22,15 @@ export interface NetworkSettings {
     serviceCidr: string;
     /** k3s `--cluster-domain`. */
     clusterDomain: string;
+    /**
+     * The nodes' own addresses (IPs or CIDRs). The egress rules close them to the governed
+     * namespaces' pods, but for the API server's port and `nodePorts`. Empty: not closed.
+     */
+    nodeAddresses: string[];
+    /** The port the API server listens on at the nodes' addresses (k3s: 6443). */
+    apiServerPort: number;
+    /** Ports of the nodes' addresses that pods of the governed namespaces may reach (node-exporter's 9100...). */
+    nodePorts: number[];
 }
 
 /**

@@ -1,12 +1,59 @@
 // `network`: the LAN and the cluster's own ranges, which must not overlap.
 
-import { IpRange, parseCidr } from "../../lib/addresses/ip";
+import { IpRange, parseCidr, parseIp } from "../../lib/addresses/ip";
 import { rangesOverlap } from "../../lib/addresses/ranges";
 import { Problems } from "../problems";
 import { dns1123Subdomain, Reader } from "../reader";
 import { NetworkSettings } from "../settings";
 
-export type NetworkRanges = Partial<Record<"lanCidr" | "podCidr" | "serviceCidr", IpRange>>;
+export type NetworkRanges = Partial<Record<"lanCidr" | "podCidr" | "serviceCidr", IpRange>> & {
+    /** `network.nodeAddresses`, each with the path that names it. */
+    nodeAddresses: { path: string; text: string; range: IpRange }[];
+};
+
+/** k3s' API server port. */
+export const defaultApiServerPort = 6443;
+
+function isPort(value: unknown): value is number {
+    return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
+/** An address or a CIDR, as a range; undefined when it is neither. */
+function addressRange(text: string): IpRange | undefined {
+    const cidr = parseCidr(text);
+    if (cidr) {
+        return cidr;
+    }
+    const address = parseIp(text);
+    return address && { family: address.family, first: address.value, last: address.value };
+}
+
+function readNodeAddresses(problems: Problems, reader: Reader): NetworkRanges["nodeAddresses"] {
+    if (reader.peek("nodeAddresses") === undefined) {
+        return [];
+    }
+    return reader.list("nodeAddresses").flatMap(({ path, value }) => {
+        const range = typeof value === "string" ? addressRange(value) : undefined;
+        if (!range) {
+            problems.invalid(path, value, "is not an IP address or a CIDR");
+            return [];
+        }
+        return [{ path, text: value as string, range }];
+    });
+}
+
+function readPorts(problems: Problems, reader: Reader, key: string): number[] {
+    if (reader.peek(key) === undefined) {
+        return [];
+    }
+    return reader.list(key).flatMap(({ path, value }) => {
+        if (!isPort(value)) {
+            problems.invalid(path, value, "is not a port number (1-65535)");
+            return [];
+        }
+        return [value];
+    });
+}
 
 function readCidr(problems: Problems, reader: Reader, key: string, text: string): IpRange | undefined {
     if (text === "") {
@@ -24,16 +71,29 @@ export function readNetwork(
     raw: unknown,
 ): { settings: NetworkSettings; ranges: NetworkRanges } {
     const reader = Reader.of(problems, "network", raw);
+    const lanCidr = reader.string("lanCidr");
+    const podCidr = reader.string("podCidr");
+    const serviceCidr = reader.string("serviceCidr");
+    const clusterDomain = reader.string("clusterDomain", dns1123Subdomain, "a valid DNS domain");
+    const nodeAddresses = readNodeAddresses(problems, reader);
+    const apiServerPort = reader.peek("apiServerPort") ?? defaultApiServerPort;
+    if (!isPort(apiServerPort)) {
+        problems.invalid(reader.pathOf("apiServerPort"), apiServerPort, "is not a port number (1-65535)");
+    }
     const settings: NetworkSettings = {
-        lanCidr: reader.string("lanCidr"),
-        podCidr: reader.string("podCidr"),
-        serviceCidr: reader.string("serviceCidr"),
-        clusterDomain: reader.string("clusterDomain", dns1123Subdomain, "a valid DNS domain"),
+        lanCidr,
+        podCidr,
+        serviceCidr,
+        clusterDomain,
+        nodeAddresses: nodeAddresses.map((entry) => entry.text),
+        apiServerPort: isPort(apiServerPort) ? apiServerPort : defaultApiServerPort,
+        nodePorts: readPorts(problems, reader, "nodePorts"),
     };
-    const ranges = {
+    const ranges: NetworkRanges = {
         lanCidr: readCidr(problems, reader, "lanCidr", settings.lanCidr),
         podCidr: readCidr(problems, reader, "podCidr", settings.podCidr),
         serviceCidr: readCidr(problems, reader, "serviceCidr", settings.serviceCidr),
+        nodeAddresses,
     };
     const clusterRanges = [
         ["podCidr", ranges.podCidr],
@@ -45,6 +105,15 @@ export function readNetwork(
                 `network.${key}: "${settings[key]}" overlaps network.lanCidr "${settings.lanCidr}": ` +
                     "pod and service addresses must not shadow the home network (a common cause of in-cluster DNS timeouts)",
             );
+        }
+    }
+    for (const node of nodeAddresses) {
+        for (const [key, range] of clusterRanges) {
+            if (range && rangesOverlap(range, node.range)) {
+                problems.conflict(
+                    `${node.path}: "${node.text}" overlaps network.${key} "${settings[key]}": a node's address is not a pod's or a Service's`,
+                );
+            }
         }
     }
     if (ranges.podCidr && ranges.serviceCidr && rangesOverlap(ranges.podCidr, ranges.serviceCidr)) {

@@ -19,6 +19,27 @@ const dnsPolicy = {
     namespace: seed.workflowNamespace,
 };
 
+const offClusterPolicy = { ...dnsPolicy, name: "allow-off-cluster-egress" };
+
+/** The local node's LAN address (scripts/control-plane.sh), which Pulumi.local.yaml's network.nodeAddresses holds. */
+const nodeAddress = "192.168.1.10";
+
+/**
+ * A workflow step that asks the API server (by its Service name) and the kubelet (on the node's
+ * address) for a page over plain HTTP: each is a Go TLS server, which answers that with
+ * `400 Bad Request`; a connection the egress rules stop ends in a timeout instead.
+ */
+async function reachApiServerAndKubelet(cluster: Cluster): Promise<{ phase: string; log: string }> {
+    const script = [
+        `for target in kubernetes.default.svc:443 ${nodeAddress}:10250; do`,
+        '  echo "$target: $(wget -T 5 -q -O- "http://$target/" 2>&1 | head -1)"',
+        "done",
+    ].join("\n");
+    const created = await cluster.create(scriptWorkflow("reach", script));
+    const { workflow, log } = await finishedWorkflow(cluster, created.metadata.name);
+    return { phase: workflow.status.phase, log };
+}
+
 /** Runs a one-step workflow that looks MLflow's name up; its phase and the step's log. */
 async function lookUpMlflow(cluster: Cluster): Promise<{ phase: string; log: string }> {
     const created = await cluster.create(scriptWorkflow("dns-lookup", `nslookup ${mlflowHostname}`));
@@ -70,14 +91,26 @@ describe("service DNS from workflow pods after the migration", function () {
         );
     });
 
-    describe("the stack's DNS rule deleted by hand", () => {
+    it("lets a workflow step reach the API server by its own rule, and keeps the kubelet on the node's address closed", async () => {
+        const { phase, log } = await reachApiServerAndKubelet(cluster);
+        assert.strictEqual(phase, "Succeeded", log);
+        const lines = log.trim().split("\n");
+        assert.match(lines[0], /^kubernetes\.default\.svc:443: .*400 Bad Request/, log);
+        assert.match(lines[1], new RegExp(`^${nodeAddress.replace(/\./g, "\\.")}:10250: .*timed out`), log);
+    });
+
+    /**
+     * Deletes one of the stack's rules by hand before the tests of a describe, and has `pulumi up`
+     * put it back after them. The admission guard refuses the delete; its way out (Warn mode) lets
+     * it through with a warning.
+     */
+    function deletedByHand(policy: typeof dnsPolicy): void {
         before(async () => {
-            // The admission guard refuses the delete; its way out lets it through with a warning.
             workspace.setSettings("homelab-platform", { admissionGuard: { validationActions: ["Warn"] } });
             const warn = await workspace.up();
             assert.strictEqual(warn.code, 0, warn.output);
             await waitForGuard(cluster, "Warn");
-            await cluster.delete(dnsPolicy);
+            await cluster.delete(policy);
         });
 
         after(async () => {
@@ -86,6 +119,21 @@ describe("service DNS from workflow pods after the migration", function () {
             assert.strictEqual(result.code, 0, result.output);
             await waitForGuard(cluster, "Deny");
         });
+    }
+
+    describe("the stack's off-cluster rule deleted by hand", () => {
+        deletedByHand(offClusterPolicy);
+
+        it("still lets Argo's executor and the step reach the API server: allow-api-server-egress alone lets it through", async () => {
+            const { phase, log } = await reachApiServerAndKubelet(cluster);
+            // The executor's wait container reports the step to the API server: Succeeded needs it.
+            assert.strictEqual(phase, "Succeeded", log);
+            assert.match(log.trim().split("\n")[0], /^kubernetes\.default\.svc:443: .*400 Bad Request/, log);
+        });
+    });
+
+    describe("the stack's DNS rule deleted by hand", () => {
+        deletedByHand(dnsPolicy);
 
         it("makes a workflow step's lookup time out again", async () => {
             const { phase, log } = await lookUpMlflow(cluster);

@@ -36,6 +36,21 @@ describe("GitHub workflows", () => {
         }
     });
 
+    it("preview.yml runs preflight on the cluster before the preview, and fails on what blocks", () => {
+        const steps = (workflow("preview.yml").jobs.preview.steps ?? []) as {
+            name?: string;
+            run?: string;
+            uses?: string;
+        }[];
+        const preflight = steps.findIndex((step) =>
+            /npm run --silent preflight -- --stack homelab/.test(step.run ?? ""),
+        );
+        const preview = steps.findIndex((step) => step.uses?.startsWith("pulumi/actions@") ?? false);
+        assert.ok(preflight >= 0, "no preflight step");
+        assert.ok(preflight < preview, "preflight runs after the preview");
+        assert.match(steps[preflight].run ?? "", /exit "\$status"/);
+    });
+
     it("only jobs in the homelab-preview environment read the homelab's secrets", () => {
         for (const file of fs.readdirSync(workflowsDirectory).filter((name) => name.endsWith(".yml"))) {
             for (const [name, job] of Object.entries(workflow(file).jobs)) {

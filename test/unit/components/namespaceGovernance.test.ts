@@ -103,8 +103,20 @@ describe("NamespaceGovernance", () => {
                 resourcesOfType(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
                     .map((resource) => (resource.inputs.metadata as Editable).name)
                     .sort(),
-                ["allow-dns-egress", "allow-mlflow-egress", "allow-off-cluster-egress"],
+                [
+                    "allow-api-server-egress",
+                    "allow-dns-egress",
+                    "allow-mlflow-egress",
+                    "allow-off-cluster-egress",
+                ],
             );
+        });
+
+        it("lets pods reach the API server by the kubernetes Service's ClusterIP, whatever the node addresses", () => {
+            const policy = findObject(run, "NetworkPolicy", "allow-api-server-egress", "seldon-system");
+            assert.deepStrictEqual((policy.inputs.spec as Editable).egress, [
+                { to: [{ ipBlock: { cidr: "10.43.0.1/32" } }], ports: [{ port: 443, protocol: "TCP" }] },
+            ]);
         });
 
         it("declares quota, LimitRange and policies after their namespace", () => {
@@ -114,7 +126,7 @@ describe("NamespaceGovernance", () => {
                     (resource.inputs.metadata as Editable)?.namespace === "seldon-system" &&
                     resource.parent === namespace.parent,
             );
-            assert.strictEqual(governed.length, 5);
+            assert.strictEqual(governed.length, 6);
             for (const resource of governed) {
                 assert.deepStrictEqual(resource.dependencies, [namespace.urn], resource.name);
             }
@@ -148,7 +160,7 @@ describe("NamespaceGovernance", () => {
             );
             assert.deepStrictEqual(
                 policies.map((resource) => (resource.inputs.metadata as Editable).name).sort(),
-                ["allow-dns-egress", "allow-off-cluster-egress"],
+                ["allow-api-server-egress", "allow-dns-egress", "allow-off-cluster-egress"],
             );
             const offCluster = findObject(run, "NetworkPolicy", "allow-off-cluster-egress", "training");
             assert.deepStrictEqual((offCluster.inputs.spec as Editable).egress, [
@@ -157,6 +169,58 @@ describe("NamespaceGovernance", () => {
                         { ipBlock: { cidr: "0.0.0.0/0", except: ["10.43.0.0/16"] } },
                         { ipBlock: { cidr: "::/0", except: ["fd00:42::/56"] } },
                     ],
+                },
+            ]);
+        });
+    });
+
+    describe("node addresses", () => {
+        let run: ProgramRun;
+        before(async () => {
+            const settings = stackSettings() as Editable;
+            settings.network.nodeAddresses = ["192.168.1.10", "192.168.1.16/30"];
+            settings.network.nodePorts = [9100];
+            run = await runProgram({ overrides: { network: settings.network } });
+        });
+
+        it("closes them in the off-cluster rule", () => {
+            const offCluster = findObject(run, "NetworkPolicy", "allow-off-cluster-egress", "seldon-system");
+            assert.deepStrictEqual((offCluster.inputs.spec as Editable).egress, [
+                {
+                    to: [
+                        {
+                            ipBlock: {
+                                cidr: "0.0.0.0/0",
+                                except: [
+                                    "10.42.0.0/16",
+                                    "10.43.0.0/16",
+                                    "192.168.1.10/32",
+                                    "192.168.1.16/30",
+                                ],
+                            },
+                        },
+                    ],
+                },
+            ]);
+        });
+
+        it("opens the API server's port on them, beside the kubernetes Service's ClusterIP, as an engine sees it after DNAT", () => {
+            const policy = findObject(run, "NetworkPolicy", "allow-api-server-egress", "seldon-system");
+            assert.deepStrictEqual((policy.inputs.spec as Editable).egress, [
+                { to: [{ ipBlock: { cidr: "10.43.0.1/32" } }], ports: [{ port: 443, protocol: "TCP" }] },
+                {
+                    to: [{ ipBlock: { cidr: "192.168.1.10/32" } }, { ipBlock: { cidr: "192.168.1.16/30" } }],
+                    ports: [{ port: 6443, protocol: "TCP" }],
+                },
+            ]);
+        });
+
+        it("opens network.nodePorts on them, and nothing else", () => {
+            const policy = findObject(run, "NetworkPolicy", "allow-node-ports-egress", "seldon-system");
+            assert.deepStrictEqual((policy.inputs.spec as Editable).egress, [
+                {
+                    to: [{ ipBlock: { cidr: "192.168.1.10/32" } }, { ipBlock: { cidr: "192.168.1.16/30" } }],
+                    ports: [{ port: 9100, protocol: "TCP" }],
                 },
             ]);
         });

@@ -100,6 +100,7 @@ describe("ServiceDiscovery", () => {
                 findObject(run, "ResourceQuota", "seldon-system-quota"),
                 findObject(run, "LimitRange", "seldon-system-limits"),
                 findObject(run, "NetworkPolicy", "allow-dns-egress", "seldon-system"),
+                findObject(run, "NetworkPolicy", "allow-api-server-egress", "seldon-system"),
                 findObject(run, "NetworkPolicy", "allow-mlflow-egress", "seldon-system"),
                 findObject(run, "NetworkPolicy", "allow-off-cluster-egress", "seldon-system"),
             ].map((resource) => resource.urn);

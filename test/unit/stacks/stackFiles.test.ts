@@ -16,8 +16,12 @@ describe("stack files", () => {
         // The homelab keeps its charts' defaults; the local stack's values only fit its node.
         assert.deepStrictEqual(homelab.argo.chartValues, {});
         assert.deepStrictEqual(local.argo.chartValues, { images: { pullPolicy: "IfNotPresent" } });
+        // The homelab's node addresses are its operator's to write (npm run preflight lists them).
+        assert.deepStrictEqual(homelab.network.nodeAddresses, []);
+        assert.deepStrictEqual(local.network.nodeAddresses, ["192.168.1.10"]);
         const layout = (settings: typeof homelab) => ({
             ...settings,
+            network: { ...settings.network, nodeAddresses: undefined },
             metallb: { ...settings.metallb, chart: undefined, chartValues: undefined },
             ingress: { ...settings.ingress, chart: undefined, chartValues: undefined },
             argo: { ...settings.argo, chart: undefined, chartValues: undefined },

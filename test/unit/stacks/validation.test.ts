@@ -83,6 +83,23 @@ describe("validateSettings", () => {
             );
         });
 
+        it("reads node addresses and ports, and refuses ones that are neither, or that lie in a pool or a cluster range", () => {
+            assert.deepStrictEqual(
+                problemsAfter((raw) => {
+                    raw.network.nodeAddresses = ["192.168.1.10", "node-1", "10.43.0.0/24", "192.168.1.220"];
+                    raw.network.apiServerPort = 70000;
+                    raw.network.nodePorts = [9100, "ssh"];
+                }),
+                [
+                    'network.nodeAddresses[1]: "node-1" is not an IP address or a CIDR',
+                    "network.apiServerPort: 70000 is not a port number (1-65535)",
+                    'network.nodePorts[1]: "ssh" is not a port number (1-65535)',
+                    'network.nodeAddresses[2]: "10.43.0.0/24" overlaps network.serviceCidr "10.43.0.0/16": a node\'s address is not a pod\'s or a Service\'s',
+                    'network.nodeAddresses[3]: "192.168.1.220" overlaps metallb.generalPool.addresses "192.168.1.200-192.168.1.250": MetalLB would hand a node\'s own address to a Service',
+                ],
+            );
+        });
+
         it("requires every field", () => {
             assert.deepStrictEqual(
                 problemsAfter((raw) => {
