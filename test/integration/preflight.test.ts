@@ -11,9 +11,13 @@
 // through the API server, which is what this exercises.
 
 import * as assert from "assert";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as os from "os";
+import * as path from "path";
 import { Cluster, KubernetesObject, ObjectReference } from "./cluster";
 import { run } from "./commands";
-import { localStack, PulumiWorkspace } from "./workspace";
+import { localStack, PulumiWorkspace, repositoryRoot } from "./workspace";
 
 const project = "homelab-platform";
 const nodeName = "homelab-node";
@@ -33,9 +37,10 @@ interface Report {
     output: string;
 }
 
-async function preflight(workspace: PulumiWorkspace): Promise<Report> {
+async function preflight(workspace: PulumiWorkspace, environment: NodeJS.ProcessEnv = {}): Promise<Report> {
     const result = await run("npm", ["run", "--silent", "preflight", "--", "--stack", "local", "--json"], {
         cwd: workspace.directory,
+        env: { ...process.env, ...environment },
     });
     let parsed: { blocking: number; findings: ReportedFinding[] };
     try {
@@ -319,40 +324,121 @@ describe("npm run preflight on the local cluster", function () {
     });
 
     it("blocks on settings that describe another cluster: kube-dns elsewhere, the node inside the general pool", async () => {
-        workspace.setSettings(project, {
-            network: {
-                lanCidr: "192.168.1.0/24",
-                podCidr: "10.42.0.0/16",
-                serviceCidr: "10.96.0.0/12",
-                clusterDomain: "cluster.local",
-            },
-        });
-        const metallb = workspace.getSetting<Record<string, unknown>>(project, "metallb");
-        workspace.setSettings(project, {
-            metallb: {
-                ...metallb,
-                generalPool: { name: "homelab-pool", addresses: "192.168.1.2-192.168.1.250" },
-            },
-        });
-        const report = await preflight(workspace);
-        assert.strictEqual(report.code, 1, report.output);
-        const blocking = report.findings
-            .filter((finding) => finding.level === "blocks")
-            .map((finding) => `${finding.check}: ${finding.message}`);
-        assert.ok(
-            blocking.some((line) =>
-                line.startsWith(
-                    "cluster-dns: kube-dns is at 10.43.0.10, not at 10.96.0.10 (the tenth address of network.serviceCidr 10.96.0.0/12",
+        try {
+            workspace.setSettings(project, {
+                network: {
+                    lanCidr: "192.168.1.0/24",
+                    podCidr: "10.42.0.0/16",
+                    serviceCidr: "10.96.0.0/12",
+                    clusterDomain: "cluster.local",
+                },
+            });
+            const metallb = workspace.getSetting<Record<string, unknown>>(project, "metallb");
+            workspace.setSettings(project, {
+                metallb: {
+                    ...metallb,
+                    generalPool: { name: "homelab-pool", addresses: "192.168.1.2-192.168.1.250" },
+                },
+            });
+            const report = await preflight(workspace);
+            assert.strictEqual(report.code, 1, report.output);
+            const blocking = report.findings
+                .filter((finding) => finding.level === "blocks")
+                .map((finding) => `${finding.check}: ${finding.message}`);
+            assert.ok(
+                blocking.some((line) =>
+                    line.startsWith(
+                        "cluster-dns: kube-dns is at 10.43.0.10, not at 10.96.0.10 (the tenth address of network.serviceCidr 10.96.0.0/12",
+                    ),
                 ),
-            ),
-            report.output,
-        );
-        assert.ok(
-            blocking.includes(
-                "nodes-outside-pools: the node's InternalIP 192.168.1.10 lies in metallb.generalPool (192.168.1.2-192.168.1.250): " +
-                    "MetalLB would hand a node's own address to a Service, and both would answer ARP for it",
-            ),
-            report.output,
-        );
+                report.output,
+            );
+            assert.ok(
+                blocking.includes(
+                    "nodes-outside-pools: the node's InternalIP 192.168.1.10 lies in metallb.generalPool (192.168.1.2-192.168.1.250): " +
+                        "MetalLB would hand a node's own address to a Service, and both would answer ARP for it",
+                ),
+                report.output,
+            );
+        } finally {
+            workspace.resetSettings();
+        }
+    });
+
+    describe("with get and list only (scripts/preflight-rbac.yaml)", () => {
+        const rbac = yaml.load(
+            fs.readFileSync(path.join(repositoryRoot, "scripts/preflight-rbac.yaml"), "utf8"),
+        ) as KubernetesObject;
+        const account = {
+            apiVersion: "v1",
+            kind: "ServiceAccount",
+            name: "preflight",
+            namespace: "kube-system",
+        };
+        const binding = {
+            apiVersion: "rbac.authorization.k8s.io/v1",
+            kind: "ClusterRoleBinding",
+            name: "homelab-platform-preflight",
+        };
+        let kubeconfig: string;
+
+        before(async () => {
+            await plant(rbac);
+            await plant({
+                apiVersion: "v1",
+                kind: "ServiceAccount",
+                metadata: { name: "preflight", namespace: "kube-system" },
+            });
+            kubeconfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "preflight-")), "kubeconfig");
+            fs.writeFileSync(
+                kubeconfig,
+                cluster.kubeconfigFor(
+                    "preflight",
+                    await cluster.serviceAccountToken(account.namespace, account.name),
+                ),
+            );
+        });
+
+        after(async () => {
+            await cluster.deleteIfPresent(binding);
+            fs.rmSync(path.dirname(kubeconfig), { recursive: true, force: true });
+        });
+
+        it("without it, reports each read it was refused as a warning of the check that needed it", async () => {
+            const report = await preflight(workspace, { KUBECONFIG: kubeconfig });
+            const refused = report.findings.filter((finding) => finding.message.startsWith("not read (403"));
+            assert.ok(
+                refused.some(
+                    (finding) =>
+                        finding.check === "nodes-outside-pools" && finding.subject === "core/v1 nodes",
+                ),
+                report.output,
+            );
+            assert.strictEqual(refused.length, 14, report.output);
+        });
+
+        it("with it, reads everything and finds what the cluster's admin finds", async () => {
+            await cluster.create({
+                apiVersion: binding.apiVersion,
+                kind: binding.kind,
+                metadata: { name: binding.name },
+                roleRef: {
+                    apiGroup: "rbac.authorization.k8s.io",
+                    kind: "ClusterRole",
+                    name: rbac.metadata.name,
+                },
+                subjects: [{ kind: "ServiceAccount", name: account.name, namespace: account.namespace }],
+            });
+            const [limited, admin] = await cluster.waitFor("the binding to take effect", async () => {
+                const reports = [
+                    await preflight(workspace, { KUBECONFIG: kubeconfig }),
+                    await preflight(workspace),
+                ];
+                return reports[0].findings.some((finding) => finding.message.startsWith("not read"))
+                    ? undefined
+                    : reports;
+            });
+            assert.deepStrictEqual(limited.findings, admin.findings);
+        });
     });
 });
