@@ -6,6 +6,7 @@
 
 import * as assert from "assert";
 import { apiMessageOf, Cluster, KubernetesObject, statusCodeOf } from "./cluster";
+import { run } from "./commands";
 import { waitForGuard } from "./guard";
 import { helm, helmOrFail } from "./helm";
 import {
@@ -456,6 +457,103 @@ describe("the admission guard, on the API server", function () {
                 name: "scratch",
                 namespace: "guard-tests",
             });
+        });
+    });
+
+    describe("lifted by one kubectl command", () => {
+        const bindingNames = [
+            "loadbalancer-addresses",
+            "governed-quotas",
+            "service-dns",
+            "reserved-pools",
+        ].map((rule) => `homelab-platform-${rule}`);
+
+        /** What the cluster holds of the guard, for a failure's message. */
+        async function guardState(): Promise<string> {
+            const bindings = await cluster.list(
+                "admissionregistration.k8s.io/v1",
+                "ValidatingAdmissionPolicyBinding",
+            );
+            const parameters = await cluster.find({
+                apiVersion: "v1",
+                kind: "ConfigMap",
+                name: "homelab-platform-admission-guard",
+                namespace: "kube-system",
+            });
+            return (
+                `bindings: ${bindings.map((binding) => `${binding.metadata.name} ${JSON.stringify(binding.spec.validationActions)}`).join(", ") || "none"}; ` +
+                `parameters: ${parameters ? "present" : "absent"}; quota: ${(await cluster.find(seedQuotaDelete)) ? "present" : "absent"}`
+            );
+        }
+
+        it("lets the fix through at once, and pulumi up puts the guard back", async () => {
+            // The emergency way out that needs no pulumi: delete the bindings by their label.
+            const lift = await run("kubectl", [
+                "delete",
+                "validatingadmissionpolicybindings",
+                "-l",
+                "app.kubernetes.io/managed-by=homelab-platform",
+            ]);
+            assert.strictEqual(lift.code, 0, lift.output);
+            for (const name of bindingNames) {
+                assert.ok(
+                    lift.stdout.includes(
+                        `validatingadmissionpolicybinding.admissionregistration.k8s.io "${name}" deleted`,
+                    ),
+                    lift.stdout,
+                );
+            }
+            // The fix the guard stood in the way of goes through once the API server has seen the delete.
+            await cluster.waitFor(
+                "the guard to be lifted",
+                async () => {
+                    try {
+                        await cluster.deleteAsKubectl(seedQuotaDelete, true);
+                        return true;
+                    } catch (error) {
+                        if (statusCodeOf(error) === 403) {
+                            return undefined;
+                        }
+                        throw new Error(`${statusCodeOf(error)}: ${apiMessageOf(error)}`);
+                    }
+                },
+                60_000,
+                guardState,
+            );
+            await cluster.deleteAsKubectl(seedQuotaDelete);
+
+            // `pulumi up` refreshes first (Pulumi.yaml: refresh: always): it finds the bindings and
+            // the quota gone and puts them back.
+            const up = await workspace.up();
+            assert.strictEqual(up.code, 0, up.output);
+            const restored = await cluster.list(
+                "admissionregistration.k8s.io/v1",
+                "ValidatingAdmissionPolicyBinding",
+            );
+            assert.deepStrictEqual(
+                restored
+                    .map((binding) => binding.metadata.name)
+                    .filter((name) => bindingNames.includes(name))
+                    .sort(),
+                [...bindingNames].sort(),
+                up.output,
+            );
+            assert.ok(await cluster.find(seedQuotaDelete), `the quota is not back: ${await guardState()}`);
+            const message = await cluster.waitFor(
+                "the guard to refuse the quota's delete again",
+                async () => {
+                    try {
+                        await cluster.deleteAsKubectl(seedQuotaDelete, true);
+                        return undefined;
+                    } catch (error) {
+                        return `${statusCodeOf(error)}: ${apiMessageOf(error)}`;
+                    }
+                },
+                120_000,
+                guardState,
+            );
+            assert.ok(message.startsWith("403: "), message);
+            assert.ok(message.includes(refusedBy("governed-quotas")), message);
         });
     });
 

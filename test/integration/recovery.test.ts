@@ -1,11 +1,12 @@
 // "When things go wrong" in the README, step by step on the real CLI: a field another manager took
-// on a chart's object, and a cluster that cannot be reached. (A killed update is in
-// killedUpdate.test.ts, which needs a stack that is not converged yet.)
+// on a chart's object, ingress-nginx's admission certificate lost, and a cluster that cannot be
+// reached. (A killed update is in killedUpdate.test.ts, which needs a stack that is not converged
+// yet.)
 
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Cluster } from "./cluster";
+import { apiMessageOf, Cluster, KubernetesObject } from "./cluster";
 import { localStack, PulumiWorkspace } from "./workspace";
 
 const ingressController = {
@@ -14,6 +15,44 @@ const ingressController = {
     name: "ingress-nginx-controller",
     namespace: "ingress-nginx",
 };
+
+const admissionSecret = {
+    apiVersion: "v1",
+    kind: "Secret",
+    name: "ingress-nginx-admission",
+    namespace: "ingress-nginx",
+};
+const admissionWebhook = {
+    apiVersion: "admissionregistration.k8s.io/v1",
+    kind: "ValidatingWebhookConfiguration",
+    name: "ingress-nginx-admission",
+};
+
+/** An Ingress in an ungoverned namespace, which ingress-nginx's webhook judges on create. */
+function probeIngress(name: string): KubernetesObject {
+    return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: { name, namespace: "default" },
+        spec: {
+            ingressClassName: "nginx",
+            rules: [
+                {
+                    host: `${name}.homelab.test`,
+                    http: {
+                        paths: [
+                            {
+                                path: "/",
+                                pathType: "Prefix",
+                                backend: { service: { name: "kubernetes", port: { number: 443 } } },
+                            },
+                        ],
+                    },
+                },
+            ],
+        },
+    };
+}
 
 describe("when things go wrong", function () {
     const cluster = new Cluster();
@@ -51,6 +90,110 @@ describe("when things go wrong", function () {
             const result = await workspace.up([], { PULUMI_K8S_ENABLE_PATCH_FORCE: "true" });
             assert.strictEqual(result.code, 0, result.output);
             assert.strictEqual((await cluster.read(ingressController)).spec.revisionHistoryLimit, 10);
+            const again = await workspace.preview(["--expect-no-changes"]);
+            assert.strictEqual(again.code, 0, again.output);
+        });
+    });
+
+    describe("ingress-nginx's admission certificate deleted", () => {
+        const probes: string[] = [];
+        let refusal = "";
+
+        /** Creates a probe Ingress; the API server's message when the webhook refuses it. */
+        async function createIngress(): Promise<string | undefined> {
+            const name = `recovery-probe-${probes.length}`;
+            try {
+                await cluster.create(probeIngress(name));
+                probes.push(name);
+                return undefined;
+            } catch (error) {
+                return apiMessageOf(error);
+            }
+        }
+
+        after(async () => {
+            for (const name of probes) {
+                await cluster.deleteIfPresent({
+                    apiVersion: "networking.k8s.io/v1",
+                    kind: "Ingress",
+                    name,
+                    namespace: "default",
+                });
+            }
+        });
+
+        it("goes unnoticed until the controller's pod restarts; then the pod waits for the Secret and the webhook refuses every Ingress", async () => {
+            await cluster.delete(admissionSecret);
+            assert.strictEqual(
+                await createIngress(),
+                undefined,
+                "the running controller still serves its certificate",
+            );
+            for (const pod of await cluster.list("v1", "Pod", "ingress-nginx")) {
+                if (pod.metadata.labels?.["app.kubernetes.io/component"] === "controller") {
+                    await cluster.delete({
+                        apiVersion: "v1",
+                        kind: "Pod",
+                        name: pod.metadata.name,
+                        namespace: "ingress-nginx",
+                    });
+                }
+            }
+            const mountFailure = await cluster.waitFor(
+                "the new controller pod to report the missing Secret",
+                async () => {
+                    for (const pod of await cluster.list("v1", "Pod", "ingress-nginx")) {
+                        const events = await cluster.eventsFor({
+                            apiVersion: "v1",
+                            kind: "Pod",
+                            name: pod.metadata.name,
+                            namespace: "ingress-nginx",
+                        });
+                        const failure = events.find((event) => event.reason === "FailedMount");
+                        if (failure) {
+                            return String(failure.message);
+                        }
+                    }
+                    return undefined;
+                },
+                120_000,
+            );
+            assert.match(mountFailure, /secret "ingress-nginx-admission" not found/);
+            refusal = await cluster.waitFor(
+                "the webhook to refuse an Ingress",
+                async () => createIngress(),
+                60_000,
+            );
+            assert.match(refusal, /failed calling webhook "validate\.nginx\.ingress\.kubernetes\.io"/);
+        });
+
+        it("pulumi up --replace on the two certificate Jobs makes a new certificate, puts its CA in the webhook, and Ingresses are admitted again", async () => {
+            assert.ok(refusal, "the previous test did not break the webhook");
+            const state = JSON.parse((await workspace.pulumiOrFail(["stack", "export"])).stdout) as {
+                deployment: { resources: { urn: string; type: string }[] };
+            };
+            const jobs = state.deployment.resources
+                .filter(
+                    (resource) =>
+                        resource.type === "kubernetes:batch/v1:Job" &&
+                        /::ingress-admission-(create|patch)$/.test(resource.urn),
+                )
+                .map((resource) => resource.urn);
+            assert.deepStrictEqual(jobs.map((urn) => urn.replace(/^urn:pulumi:local::/, "")).sort(), [
+                "homelab-platform::homelab:platform:IngressController$homelab:platform:IngressAdmissionCertificate$kubernetes:batch/v1:Job::ingress-admission-create",
+                "homelab-platform::homelab:platform:IngressController$homelab:platform:IngressAdmissionCertificate$kubernetes:batch/v1:Job::ingress-admission-patch",
+            ]);
+            const result = await workspace.up(jobs.flatMap((urn) => ["--replace", urn]));
+            assert.strictEqual(result.code, 0, result.output);
+            const secret = await cluster.read(admissionSecret);
+            const webhook = await cluster.read(admissionWebhook);
+            assert.strictEqual(webhook.webhooks[0].clientConfig.caBundle, secret.data.ca);
+            const admitted = await cluster.waitFor(
+                "the webhook to admit an Ingress again",
+                async () => ((await createIngress()) === undefined ? true : undefined),
+                180_000,
+            );
+            assert.ok(admitted);
             const again = await workspace.preview(["--expect-no-changes"]);
             assert.strictEqual(again.code, 0, again.output);
         });
