@@ -196,7 +196,13 @@ export class IngressAdmissionCertificate extends pulumi.ComponentResource {
                     image,
                 ),
             },
-            { parent: this, dependsOn: [...args.dependsOn, account, role, roleBinding] },
+            // A Job's pod template cannot change, and its name is fixed: a new image, or `pulumi up
+            // --replace` after a lost certificate, deletes the old Job before it makes the new one.
+            {
+                parent: this,
+                dependsOn: [...args.dependsOn, account, role, roleBinding],
+                deleteBeforeReplace: true,
+            },
         );
         this.patchJob = new k8s.batch.v1.Job(
             `${name}-patch`,
@@ -218,6 +224,7 @@ export class IngressAdmissionCertificate extends pulumi.ComponentResource {
             {
                 parent: this,
                 dependsOn: [args.chart, this.createJob, account, clusterRole, clusterRoleBinding],
+                deleteBeforeReplace: true,
             },
         );
 
