@@ -7,6 +7,7 @@
 import * as assert from "assert";
 import { apiMessageOf, Cluster } from "./cluster";
 import { waitForGuard } from "./guard";
+import { reachApiServerAndKubelet } from "./reach";
 import { metallbApi, quotaReference, seed } from "./seed";
 import { localStack, PulumiWorkspace } from "./workspace";
 
@@ -82,6 +83,14 @@ describe("drift behind the stack's back", function () {
             overlaps.some((expected) => message.includes(expected)),
             message,
         );
+    });
+
+    it("a workflow step still reaches the API server at the kubernetes Service's ClusterIP, by allow-api-server-egress alone", async () => {
+        // allow-off-cluster-egress is emptied and allow-dns-egress gone: only the API server's own
+        // rule lets the step (and the executor, which reports it) through.
+        const { phase, log } = await reachApiServerAndKubelet(cluster, "10.43.0.1");
+        assert.strictEqual(phase, "Succeeded", log);
+        assert.match(log.trim().split("\n")[0], /^10\.43\.0\.1 443: HTTP\/1\.0 400 Bad Request/, log);
     });
 
     it("a plain pulumi preview shows every deleted and edited object", async () => {

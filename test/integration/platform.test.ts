@@ -11,6 +11,7 @@ import * as path from "path";
 import { apiMessageOf, Cluster, KubernetesObject, statusCodeOf } from "./cluster";
 import { waitForGuard } from "./guard";
 import { deployMlflowStandIn } from "./mlflow";
+import { nodeAddress, reachApiServerAndKubelet } from "./reach";
 import { allocationOf, metallbApi, quotaReference, seed } from "./seed";
 import { localStack, policyPackArgs, PulumiWorkspace, repositoryRoot } from "./workspace";
 import { Editable } from "../harness/stackConfig";
@@ -253,6 +254,18 @@ describe("the local stack on a fresh cluster", function () {
                 (await cluster.podLog("seldon-system", pod.metadata.name)).trim().split("\n"),
                 ["resolved mlflow.mlflow.svc.cluster.local", "resolved kubernetes.default.svc.cluster.local"],
             );
+        });
+    });
+
+    describe("workflow pods' egress", () => {
+        it("lets a workflow step reach the API server, and keeps the kubelet on the node's address (network.nodeAddresses) closed", async () => {
+            const { phase, log } = await reachApiServerAndKubelet(cluster);
+            // The executor's wait container reports the step to the API server: Succeeded needs it.
+            assert.strictEqual(phase, "Succeeded", log);
+            const lines = log.trim().split("\n");
+            assert.match(lines[0], /^kubernetes\.default\.svc 443: HTTP\/1\.0 400 Bad Request/, log);
+            assert.ok(lines[1].startsWith(`${nodeAddress} 10250: `), log);
+            assert.doesNotMatch(lines[1], /HTTP\//, log);
         });
     });
 
