@@ -88,6 +88,11 @@ function nodeCidr(address: string): string {
     return `${address}/${parseIp(address)?.family === 6 ? 128 : 32}`;
 }
 
+/** The nodes' addresses as the peers of an egress rule. */
+function nodePeers(nodes: string[]): k8s.types.input.networking.v1.NetworkPolicyPeer[] {
+    return nodes.map((address) => ({ ipBlock: { cidr: nodeCidr(address) } }));
+}
+
 /** The `kubernetes` Service's ClusterIP: the first address after the service range's network address. */
 export function apiServiceAddress(serviceCidr: string): string | undefined {
     const range = parseCidr(serviceCidr);
@@ -115,7 +120,7 @@ export function apiServerEgressRules(
     const nodes = network.nodeAddresses ?? [];
     if (nodes.length > 0) {
         rules.push({
-            to: nodes.map((address) => ({ ipBlock: { cidr: nodeCidr(address) } })),
+            to: nodePeers(nodes),
             ports: [{ port: network.apiServerPort ?? 6443, protocol: "TCP" }],
         });
     }
@@ -132,7 +137,7 @@ export function nodePortsEgressRule(
         return undefined;
     }
     return {
-        to: nodes.map((address) => ({ ipBlock: { cidr: nodeCidr(address) } })),
+        to: nodePeers(nodes),
         ports: ports.map((port) => ({ port, protocol: "TCP" })),
     };
 }

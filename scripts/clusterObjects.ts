@@ -5,6 +5,7 @@
 import * as k8s from "@kubernetes/client-node";
 import * as https from "https";
 import { gunzipSync } from "zlib";
+import { metadataOf, objectName } from "../lib/kubernetes/objectMetadata";
 import { EngineResource, kinds } from "../policy/support/kubernetes";
 import { workflowKinds, workloadKinds } from "../policy/support/workloads";
 
@@ -136,22 +137,6 @@ export async function listAll(
         continueToken = ((page.metadata as Json | undefined)?.continue as string | undefined) || undefined;
     } while (continueToken);
     return items;
-}
-
-function metadataOf(object: Json): { name: string; namespace?: string; labels: Json; annotations: Json } {
-    const metadata = (object.metadata ?? {}) as Json;
-    return {
-        name: String(metadata.name ?? ""),
-        namespace: metadata.namespace === undefined ? undefined : String(metadata.namespace),
-        labels: (metadata.labels ?? {}) as Json,
-        annotations: (metadata.annotations ?? {}) as Json,
-    };
-}
-
-/** `<namespace>/<name>`, or the name of a cluster-scoped object. */
-function objectName(object: Json): string {
-    const { name, namespace } = metadataOf(object);
-    return namespace ? `${namespace}/${name}` : name;
 }
 
 /**

@@ -78,14 +78,13 @@ async function snapshotOf(
             return [];
         }
     };
-    const all = (check: PreflightCheck, served: ServedKind, selector?: string) =>
+    const all = (check: PreflightCheck, served: ServedKind) =>
         read(check, `${served.group}/${served.version} ${served.plural}`, () =>
-            listAll(config, server, served, selector),
+            listAll(config, server, served),
         );
-    const inNamespace = (check: PreflightCheck, namespace: string, plural: string, selector?: string) =>
+    const inNamespace = (check: PreflightCheck, namespace: string, plural: string) =>
         read(check, `core/v1 ${plural} in ${namespace}`, async () => {
-            const query = selector ? `?labelSelector=${encodeURIComponent(selector)}` : "";
-            const page = await getJson(config, server, `/api/v1/namespaces/${namespace}/${plural}${query}`);
+            const page = await getJson(config, server, `/api/v1/namespaces/${namespace}/${plural}`);
             return page.items as Json[];
         });
     const corednsCustom = await read(

@@ -2,8 +2,9 @@
 // Each check names what on a k3s homelab would make the stack misbehave, and what to do about it.
 // Pure: scripts/preflight.ts reads the cluster into a ClusterSnapshot and prints the findings.
 
-import { IpRange, parseCidr, parseIp } from "../lib/addresses/ip";
+import { IpRange, parseAddressOrCidr, parseCidr } from "../lib/addresses/ip";
 import { formatAddressRange, rangeCovers, rangeIntersection } from "../lib/addresses/ranges";
+import { jsonObject, metadataOf, objectName } from "../lib/kubernetes/objectMetadata";
 import { readPoolEntry } from "../lib/metallb/poolEntry";
 import { ChartName } from "./sections/charts";
 import { pinnedVersion, stackReleaseOf } from "./releaseAdoption";
@@ -72,37 +73,8 @@ export interface ClusterSnapshot {
     unread: UnreadObjects[];
 }
 
-function object(value: unknown): Json {
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : {};
-}
-
 function list(value: unknown): unknown[] {
     return Array.isArray(value) ? value : [];
-}
-
-function metadata(item: Json): { name: string; namespace?: string; labels: Json; annotations: Json } {
-    const meta = object(item.metadata);
-    return {
-        name: String(meta.name ?? ""),
-        namespace: typeof meta.namespace === "string" ? meta.namespace : undefined,
-        labels: object(meta.labels),
-        annotations: object(meta.annotations),
-    };
-}
-
-function nameOf(item: Json): string {
-    const { name, namespace } = metadata(item);
-    return namespace ? `${namespace}/${name}` : name;
-}
-
-/** The address ranges an IP or CIDR text covers, undefined when it is neither. */
-function rangeOf(text: string): IpRange | undefined {
-    const cidr = parseCidr(text);
-    if (cidr) {
-        return cidr;
-    }
-    const address = parseIp(text);
-    return address ? { family: address.family, first: address.value, last: address.value } : undefined;
 }
 
 /** A MetalLB pool's ranges, by name: the ones the settings plan and the ones the cluster has. */
@@ -118,7 +90,7 @@ function settingsPools(settings: StackSettings): NamedRange[] {
         pools.push({ owner: `metallb.generalPool (${settings.metallb.generalRange})`, range: reading.range });
     }
     for (const reservation of settings.metallb.reservations) {
-        const range = rangeOf(reservation.address);
+        const range = parseAddressOrCidr(reservation.address);
         if (range) {
             pools.push({ owner: `reservation ${reservation.pool} (${reservation.address})`, range });
         }
@@ -129,11 +101,11 @@ function settingsPools(settings: StackSettings): NamedRange[] {
 function livePools(snapshot: ClusterSnapshot): NamedRange[] {
     const pools: NamedRange[] = [];
     for (const pool of snapshot.metallbPools) {
-        for (const entry of list(object(pool.spec).addresses)) {
+        for (const entry of list(jsonObject(pool.spec).addresses)) {
             const reading = readPoolEntry(String(entry));
             if (reading.accepted && reading.range) {
                 pools.push({
-                    owner: `IPAddressPool ${nameOf(pool)} (${String(entry)})`,
+                    owner: `IPAddressPool ${objectName(pool)} (${String(entry)})`,
                     range: reading.range,
                 });
             }
@@ -144,7 +116,7 @@ function livePools(snapshot: ClusterSnapshot): NamedRange[] {
 
 /** k3s records the arguments it started with on each node (`k3s.io/node-args`, a JSON array). */
 function k3sArguments(node: Json): string[] | undefined {
-    const text = metadata(node).annotations["k3s.io/node-args"];
+    const text = metadataOf(node).annotations["k3s.io/node-args"];
     if (typeof text !== "string") {
         return undefined;
     }
@@ -173,7 +145,7 @@ function k3sDisabled(args: string[]): Set<string> {
 function k3sNodes(snapshot: ClusterSnapshot): { node: string; args: string[] }[] {
     return snapshot.nodes.flatMap((node) => {
         const args = k3sArguments(node);
-        return args ? [{ node: metadata(node).name, args }] : [];
+        return args ? [{ node: metadataOf(node).name, args }] : [];
     });
 }
 
@@ -185,12 +157,12 @@ function checkServiceLb(snapshot: ClusterSnapshot): Finding[] {
         `start k3s with --disable=servicelb (\`disable: [servicelb]\` in ${k3sConfig} on every server) and restart it; ` +
         "k3s then removes its svclb DaemonSets and MetalLB alone answers for LoadBalancer Services";
     for (const daemonSet of snapshot.daemonSets) {
-        const { name, labels } = metadata(daemonSet);
+        const { name, labels } = metadataOf(daemonSet);
         if (name.startsWith("svclb-") || labels["svccontroller.k3s.cattle.io/svcname"] !== undefined) {
             findings.push({
                 check: "servicelb",
                 level: "blocks",
-                subject: nameOf(daemonSet),
+                subject: objectName(daemonSet),
                 message:
                     "k3s ServiceLB (klipper-lb) runs for a LoadBalancer Service: it and MetalLB both answer for it, " +
                     "each with other addresses",
@@ -224,13 +196,13 @@ function checkServiceLb(snapshot: ClusterSnapshot): Finding[] {
 }
 
 function isTraefik(item: Json): boolean {
-    const { name, labels } = metadata(item);
+    const { name, labels } = metadataOf(item);
     return name === "traefik" || labels["app.kubernetes.io/name"] === "traefik";
 }
 
 function loadBalancerAddresses(service: Json): string[] {
-    return list(object(object(service.status).loadBalancer).ingress)
-        .map((entry) => String(object(entry).ip ?? ""))
+    return list(jsonObject(jsonObject(service.status).loadBalancer).ingress)
+        .map((entry) => String(jsonObject(entry).ip ?? ""))
         .filter((ip) => ip !== "");
 }
 
@@ -238,14 +210,14 @@ function checkTraefik(snapshot: ClusterSnapshot, settings: StackSettings): Findi
     const findings: Finding[] = [];
     const disableFix = `start k3s with --disable=traefik (\`disable: [traefik]\` in ${k3sConfig}) and restart it`;
     for (const service of snapshot.services.filter(isTraefik)) {
-        if (object(service.spec).type !== "LoadBalancer") {
+        if (jsonObject(service.spec).type !== "LoadBalancer") {
             continue;
         }
         const addresses = loadBalancerAddresses(service);
         findings.push({
             check: "traefik",
             level: "blocks",
-            subject: `Service ${nameOf(service)}`,
+            subject: `Service ${objectName(service)}`,
             message:
                 "k3s' bundled Traefik has a LoadBalancer Service, which takes an address from MetalLB's pools" +
                 (addresses.length > 0 ? ` (it holds ${addresses.join(", ")})` : ""),
@@ -254,7 +226,7 @@ function checkTraefik(snapshot: ClusterSnapshot, settings: StackSettings): Findi
     }
     const ours = settings.ingress.ingressClassName;
     for (const ingressClass of snapshot.ingressClasses) {
-        const { name, annotations } = metadata(ingressClass);
+        const { name, annotations } = metadataOf(ingressClass);
         if (name !== ours && annotations["ingressclass.kubernetes.io/is-default-class"] === "true") {
             findings.push({
                 check: "traefik",
@@ -297,17 +269,17 @@ function checkTraefik(snapshot: ClusterSnapshot, settings: StackSettings): Findi
 function calicoCidrs(snapshot: ClusterSnapshot): { source: string; cidr: string }[] {
     const cidrs: { source: string; cidr: string }[] = [];
     for (const pool of snapshot.calicoPools) {
-        const spec = object(pool.spec);
+        const spec = jsonObject(pool.spec);
         if (typeof spec.cidr === "string" && spec.disabled !== true) {
-            cidrs.push({ source: `IPPool ${nameOf(pool)}`, cidr: spec.cidr });
+            cidrs.push({ source: `IPPool ${objectName(pool)}`, cidr: spec.cidr });
         }
     }
     for (const installation of snapshot.calicoInstallations) {
-        list(object(object(installation.spec).calicoNetwork).ipPools).forEach((entry, index) => {
-            const cidr = object(entry).cidr;
+        list(jsonObject(jsonObject(installation.spec).calicoNetwork).ipPools).forEach((entry, index) => {
+            const cidr = jsonObject(entry).cidr;
             if (typeof cidr === "string") {
                 cidrs.push({
-                    source: `Installation ${nameOf(installation)} spec.calicoNetwork.ipPools[${index}]`,
+                    source: `Installation ${objectName(installation)} spec.calicoNetwork.ipPools[${index}]`,
                     cidr,
                 });
             }
@@ -386,7 +358,7 @@ export function clusterDnsAddress(serviceCidr: string): string | undefined {
 
 /** The `forward` lines of CoreDNS server blocks, by the ConfigMap key they are in. */
 function forwards(configMap: Json): { key: string; line: string }[] {
-    return Object.entries(object(configMap.data)).flatMap(([key, text]) =>
+    return Object.entries(jsonObject(configMap.data)).flatMap(([key, text]) =>
         String(text)
             .split("\n")
             .map((line) => line.trim())
@@ -398,7 +370,7 @@ function forwards(configMap: Json): { key: string; line: string }[] {
 function checkClusterDns(snapshot: ClusterSnapshot, settings: StackSettings): Finding[] {
     const findings: Finding[] = [];
     const expected = clusterDnsAddress(settings.network.serviceCidr);
-    const service = snapshot.services.find((item) => nameOf(item) === "kube-system/kube-dns");
+    const service = snapshot.services.find((item) => objectName(item) === "kube-system/kube-dns");
     if (!service) {
         findings.push({
             check: "cluster-dns",
@@ -410,7 +382,7 @@ function checkClusterDns(snapshot: ClusterSnapshot, settings: StackSettings): Fi
         });
         return findings;
     }
-    const clusterIp = String(object(service.spec).clusterIP ?? "");
+    const clusterIp = String(jsonObject(service.spec).clusterIP ?? "");
     if (expected !== undefined && clusterIp !== expected) {
         findings.push({
             check: "cluster-dns",
@@ -423,7 +395,9 @@ function checkClusterDns(snapshot: ClusterSnapshot, settings: StackSettings): Fi
         });
     }
     const ready = snapshot.dnsEndpointSlices.flatMap((slice) =>
-        list(slice.endpoints).filter((endpoint) => object(object(endpoint).conditions).ready === true),
+        list(slice.endpoints).filter(
+            (endpoint) => jsonObject(jsonObject(endpoint).conditions).ready === true,
+        ),
     );
     if (ready.length === 0) {
         findings.push({
@@ -465,18 +439,18 @@ function checkNodes(snapshot: ClusterSnapshot, settings: StackSettings): Finding
     const findings: Finding[] = [];
     const pools = [...settingsPools(settings), ...livePools(snapshot)];
     for (const node of snapshot.nodes) {
-        for (const entry of list(object(node.status).addresses)) {
-            const { type, address } = object(entry);
+        for (const entry of list(jsonObject(node.status).addresses)) {
+            const { type, address } = jsonObject(entry);
             if (type !== "InternalIP" && type !== "ExternalIP") {
                 continue;
             }
-            const ip = rangeOf(String(address));
+            const ip = parseAddressOrCidr(String(address));
             const pool = ip && pools.find((candidate) => rangeIntersection(candidate.range, ip));
             if (pool) {
                 findings.push({
                     check: "nodes-outside-pools",
                     level: "blocks",
-                    subject: `node ${metadata(node).name}`,
+                    subject: `node ${metadataOf(node).name}`,
                     message:
                         `the node's ${type} ${String(address)} lies in ${pool.owner}: MetalLB would hand a node's own ` +
                         "address to a Service, and both would answer ARP for it",
@@ -499,21 +473,24 @@ function checkNodes(snapshot: ClusterSnapshot, settings: StackSettings): Finding
 /** Node addresses that `network.nodeAddresses` does not hold: the egress rules leave them open. */
 function checkNodeAddresses(snapshot: ClusterSnapshot, settings: StackSettings): Finding[] {
     const closed = settings.network.nodeAddresses.flatMap((text) => {
-        const range = rangeOf(text);
+        const range = parseAddressOrCidr(text);
         return range ? [range] : [];
     });
     const open: string[] = [];
     const all: string[] = [];
     for (const node of snapshot.nodes) {
-        for (const entry of list(object(node.status).addresses)) {
-            const { type, address } = object(entry);
-            const ip = type === "InternalIP" || type === "ExternalIP" ? rangeOf(String(address)) : undefined;
+        for (const entry of list(jsonObject(node.status).addresses)) {
+            const { type, address } = jsonObject(entry);
+            const ip =
+                type === "InternalIP" || type === "ExternalIP"
+                    ? parseAddressOrCidr(String(address))
+                    : undefined;
             if (!ip) {
                 continue;
             }
             all.push(String(address));
             if (!closed.some((range) => rangeCovers(range, ip))) {
-                open.push(`${metadata(node).name} ${String(address)}`);
+                open.push(`${metadataOf(node).name} ${String(address)}`);
             }
         }
     }
@@ -556,7 +533,7 @@ interface Installation {
 function installationsOf(snapshot: ClusterSnapshot, chart: string): Installation[] {
     const found = new Map<string, Installation>();
     for (const workload of [...snapshot.deployments, ...snapshot.daemonSets]) {
-        const { namespace, labels } = metadata(workload);
+        const { namespace, labels } = metadataOf(workload);
         const label = String(labels["helm.sh/chart"] ?? "");
         const match = /^(.*)-(v?[0-9]+\.[0-9]+\.[0-9]+.*)$/.exec(label);
         if (!match || match[1] !== chart) {
@@ -570,7 +547,7 @@ function installationsOf(snapshot: ClusterSnapshot, chart: string): Installation
             version: match[2],
             workloads: [],
         };
-        installation.workloads.push(nameOf(workload));
+        installation.workloads.push(objectName(workload));
         found.set(key, installation);
     }
     return [...found.values()];
@@ -646,13 +623,13 @@ const enforcingDaemonSets: Record<string, string> = {
 function checkNetworkPolicy(snapshot: ClusterSnapshot): Finding[] {
     const enforcers: string[] = [];
     for (const daemonSet of snapshot.daemonSets) {
-        const engine = enforcingDaemonSets[metadata(daemonSet).name];
+        const engine = enforcingDaemonSets[metadataOf(daemonSet).name];
         if (engine) {
-            enforcers.push(`${engine} (DaemonSet ${nameOf(daemonSet)})`);
+            enforcers.push(`${engine} (DaemonSet ${objectName(daemonSet)})`);
         }
     }
     if (snapshot.calicoInstallations.length > 0 && !enforcers.some((entry) => entry.startsWith("Calico"))) {
-        enforcers.push(`Calico (Installation ${nameOf(snapshot.calicoInstallations[0])})`);
+        enforcers.push(`Calico (Installation ${objectName(snapshot.calicoInstallations[0])})`);
     }
     const embedded = k3sNodes(snapshot).filter(({ args }) => !args.includes("--disable-network-policy"));
     if (embedded.length > 0) {
@@ -693,19 +670,19 @@ const serviceNamePattern = /\b([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-
 function textsOf(snapshot: ClusterSnapshot, namespace: string): { where: string; text: string }[] {
     const texts: { where: string; text: string }[] = [];
     for (const configMap of snapshot.governedConfigMaps.filter(
-        (item) => metadata(item).namespace === namespace,
+        (item) => metadataOf(item).namespace === namespace,
     )) {
-        for (const [key, value] of Object.entries(object(configMap.data))) {
-            texts.push({ where: `ConfigMap ${nameOf(configMap)} key ${key}`, text: String(value) });
+        for (const [key, value] of Object.entries(jsonObject(configMap.data))) {
+            texts.push({ where: `ConfigMap ${objectName(configMap)} key ${key}`, text: String(value) });
         }
     }
-    for (const pod of snapshot.governedPods.filter((item) => metadata(item).namespace === namespace)) {
-        const spec = object(pod.spec);
+    for (const pod of snapshot.governedPods.filter((item) => metadataOf(item).namespace === namespace)) {
+        const spec = jsonObject(pod.spec);
         for (const container of [...list(spec.initContainers), ...list(spec.containers)]) {
-            for (const variable of list(object(container).env)) {
-                const { name, value } = object(variable);
+            for (const variable of list(jsonObject(container).env)) {
+                const { name, value } = jsonObject(variable);
                 if (typeof value === "string") {
-                    texts.push({ where: `Pod ${nameOf(pod)} env ${String(name)}`, text: value });
+                    texts.push({ where: `Pod ${objectName(pod)} env ${String(name)}`, text: value });
                 }
             }
         }
@@ -715,7 +692,7 @@ function textsOf(snapshot: ClusterSnapshot, namespace: string): { where: string;
 
 function checkEgressDestinations(snapshot: ClusterSnapshot, settings: StackSettings): Finding[] {
     const findings: Finding[] = [];
-    const services = new Set(snapshot.services.map(nameOf));
+    const services = new Set(snapshot.services.map(objectName));
     /** Reached without a setting: the API server (its own rule) and kube-dns (the DNS rule). */
     const alwaysAllowed = new Set(["default/kubernetes", "kube-system/kube-dns"]);
     for (const governed of settings.namespaces) {

@@ -37,6 +37,11 @@ export function unknownKeyMessage(key: string, known: readonly string[]): string
     return `is not a setting here (known: ${[...known].sort().join(", ") || "none"})`;
 }
 
+/** A TCP or UDP port number, 1-65535. */
+export function isPort(value: unknown): value is number {
+    return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
 export function isObject(value: unknown): value is Json {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }

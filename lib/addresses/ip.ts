@@ -141,3 +141,18 @@ export function parseCidr(text: string): Cidr | undefined {
     }
     return { family: address.family, first: address.value, last: address.value | hostMask, prefixLength };
 }
+
+/** The range that holds one address and nothing else. */
+export function singleAddressRange(address: IpAddress): IpRange {
+    return { family: address.family, first: address.value, last: address.value };
+}
+
+/** An address or a CIDR, as the range it covers; undefined when the text is neither. */
+export function parseAddressOrCidr(text: string): IpRange | undefined {
+    const cidr = parseCidr(text);
+    if (cidr) {
+        return cidr;
+    }
+    const address = parseIp(text);
+    return address && singleAddressRange(address);
+}

@@ -1,7 +1,7 @@
 // Overlap and containment queries over many labelled ranges, in O(n log n): what the policies
 // use to compare every pool entry and address of a stack without comparing all pairs.
 
-import { IpAddress, IpFamily, IpRange } from "./ip";
+import { IpAddress, IpFamily, IpRange, singleAddressRange } from "./ip";
 import { rangesOverlap } from "./ranges";
 
 export interface LabelledRange<T> {
@@ -68,7 +68,7 @@ export class RangeIndex<T> {
     }
 
     containing(address: IpAddress): LabelledRange<T>[] {
-        return this.overlapping({ family: address.family, first: address.value, last: address.value });
+        return this.overlapping(singleAddressRange(address));
     }
 
     /** Every range that shares at least one address with `range`, in O(log n + matches). */

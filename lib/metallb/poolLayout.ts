@@ -1,7 +1,7 @@
 // The MetalLB pools a general range and its reservations make: the general pool with every
 // reserved address cut out, and one pool per reserved address.
 
-import { formatIp, IpAddress, parseIp } from "../addresses/ip";
+import { formatIp, IpAddress, parseIp, singleAddressRange } from "../addresses/ip";
 import { formatAddressRange, subtractAddresses } from "../addresses/ranges";
 import { readPoolEntry } from "./poolEntry";
 
@@ -60,9 +60,7 @@ export function planPools({ generalPoolName, generalRange, reservations }: PoolP
         reservedPools: reserved.map(({ reservation, address }) => ({
             name: reservation.pool,
             address: formatIp(address.family, address.value),
-            addresses: [
-                formatAddressRange({ family: address.family, first: address.value, last: address.value }),
-            ],
+            addresses: [formatAddressRange(singleAddressRange(address))],
         })),
     };
 }

@@ -1,9 +1,9 @@
 // `network`: the LAN and the cluster's own ranges, which must not overlap.
 
-import { IpRange, parseCidr, parseIp } from "../../lib/addresses/ip";
+import { IpRange, parseAddressOrCidr, parseCidr } from "../../lib/addresses/ip";
 import { rangesOverlap } from "../../lib/addresses/ranges";
 import { Problems } from "../problems";
-import { dns1123Subdomain, Reader } from "../reader";
+import { dns1123Subdomain, isPort, Reader } from "../reader";
 import { NetworkSettings } from "../settings";
 
 export type NetworkRanges = Partial<Record<"lanCidr" | "podCidr" | "serviceCidr", IpRange>> & {
@@ -14,26 +14,12 @@ export type NetworkRanges = Partial<Record<"lanCidr" | "podCidr" | "serviceCidr"
 /** k3s' API server port. */
 export const defaultApiServerPort = 6443;
 
-function isPort(value: unknown): value is number {
-    return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535;
-}
-
-/** An address or a CIDR, as a range; undefined when it is neither. */
-function addressRange(text: string): IpRange | undefined {
-    const cidr = parseCidr(text);
-    if (cidr) {
-        return cidr;
-    }
-    const address = parseIp(text);
-    return address && { family: address.family, first: address.value, last: address.value };
-}
-
 function readNodeAddresses(problems: Problems, reader: Reader): NetworkRanges["nodeAddresses"] {
     if (reader.peek("nodeAddresses") === undefined) {
         return [];
     }
     return reader.list("nodeAddresses").flatMap(({ path, value }) => {
-        const range = typeof value === "string" ? addressRange(value) : undefined;
+        const range = typeof value === "string" ? parseAddressOrCidr(value) : undefined;
         if (!range) {
             problems.invalid(path, value, "is not an IP address or a CIDR");
             return [];

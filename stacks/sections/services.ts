@@ -2,7 +2,7 @@
 // variable of its own.
 
 import { Problems } from "../problems";
-import { Reader } from "../reader";
+import { isPort, Reader } from "../reader";
 import { ServiceEndpoint } from "../settings";
 
 const environmentVariable = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -13,7 +13,7 @@ export function readServices(problems: Problems, raw: unknown): ServiceEndpoint[
     return reader.entries().map(([key]) => {
         const entry = reader.object(key);
         const port = entry.peek("port");
-        if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
+        if (!isPort(port)) {
             problems.invalid(entry.pathOf("port"), port, "is not a port number (1-65535)");
         }
         const endpoint = {
