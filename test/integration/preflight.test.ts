@@ -5,10 +5,11 @@
 // egress rules would cut off), then settings that describe another cluster. Everything planted is
 // removed afterwards, so the next test file finds the cluster as platform.test.ts left it.
 //
-// The CustomResourceDefinitions for Calico's IPPool and the Tigera operator's Installation are the
-// real groups, kinds and scopes (projectcalico/calico, api/config/crd/crd.projectcalico.org_ippools.yaml
-// and operator.tigera.io_installations.yaml) with an open schema: preflight reads their objects
-// through the API server, which is what this exercises.
+// The CustomResourceDefinitions for Calico's IPPool and the Tigera operator's Installation take
+// the real groups, kinds, plurals and scopes (cluster-scoped both) from projectcalico/calico's
+// libcalico-go/config/crd/crd.projectcalico.org_ippools.yaml and tigera/operator's
+// pkg/crds/operator/operator.tigera.io_installations.yaml, with an open schema: preflight reads
+// their objects through the API server, which is what this exercises.
 
 import * as assert from "assert";
 import * as fs from "fs";
