@@ -398,7 +398,7 @@ export interface AdmissionRule {
     scope: RuleScope;
     /** The policy's and its binding's name. */
     name: string;
-    /** What the README and the tests call it. */
+    /** What the docs and the tests call it. */
     summary: string;
     spec: {
         failurePolicy: "Fail";

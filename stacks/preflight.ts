@@ -753,7 +753,7 @@ function checkUnread(snapshot: ClusterSnapshot): Finding[] {
         level: "warns" as const,
         subject: what,
         message: `not read (${reason}): this check went without it`,
-        fix: "run preflight with an identity that may list it (the README's preflight section lists what it reads)",
+        fix: "run preflight with an identity that may list it (scripts/preflight-rbac.yaml lists what it reads)",
     }));
 }
 

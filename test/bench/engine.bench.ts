@@ -22,7 +22,7 @@ import { previewPhases, readSpans } from "./trace";
 const previewRuns = Number(process.env.BENCH_PREVIEW_RUNS ?? 5);
 const project = "homelab-platform";
 
-/** Targets from the README, printed beside the figures. */
+/** Targets from docs/benchmarks.md, printed beside the figures. */
 const targets = { policyOverhead: 1.1, versusTrivial: 2 };
 
 async function timed(label: string, run: () => Promise<{ code: number; output: string }>): Promise<number> {

@@ -45,7 +45,7 @@ import {
 } from "../policy/resources";
 
 const sizes = [1_000, 10_000, 100_000];
-/** The pack's targets over the largest size (README, "Benchmarks"). */
+/** The pack's targets over the largest size (docs/benchmarks.md). */
 const targets = { seconds: 1.0, peakMiB: 400 };
 const fuzzStacks = 1_000;
 const fuzzSeed = 20260101;

@@ -1,5 +1,5 @@
 // A `pulumi up` killed half-way (a closed terminal, the OOM killer), recovered with the commands
-// of the README's "When things go wrong". Runs after destroy.test.ts, so that `up` has a whole
+// of docs/operating.md's "When things go wrong". Runs after destroy.test.ts, so that `up` has a whole
 // platform to create and is surely busy when it is killed.
 
 import * as assert from "assert";
@@ -61,7 +61,7 @@ describe("a killed pulumi up", function () {
         assert.ok(leftBehind.some(isRunning), "nothing of the killed update is still running");
         let result = await workspace.up();
         if (result.output.includes(stateCutShort)) {
-            // README, before step 1: the kill hit the write of a file of the backend.
+            // docs/operating.md, before step 1: the kill hit the write of a file of the backend.
             assert.notDeepStrictEqual(workspace.repairStateCutShort("homelab-platform"), []);
             result = await workspace.up();
         }
@@ -69,7 +69,7 @@ describe("a killed pulumi up", function () {
         assert.match(result.output, /error: the stack is currently locked by 1 lock\(s\)/);
         const pid = Number(/ \(pid (\d+)\) at /.exec(result.output)?.[1]);
         assert.strictEqual(pid, killedPid, result.output);
-        // README step 1: the update that holds the lock is gone.
+        // docs/operating.md, step 1: the update that holds the lock is gone.
         assert.ok(!isRunning(pid));
     });
 
@@ -80,7 +80,7 @@ describe("a killed pulumi up", function () {
         assert.ok(cancel.output.includes("The currently running update for 'local' has been canceled!"));
 
         assert.notDeepStrictEqual(await workspace.pendingOperations(), []);
-        // README step 4. Whether the plain `up` gets through its preview depends on how far the
+        // docs/operating.md, step 4. Whether the plain `up` gets through its preview depends on how far the
         // killed update got: with MetalLB's webhook registered but its Service or controller not
         // there yet, previewing a pool fails on the webhook; an update without preview creates
         // the rest in order, pools after the controller.
@@ -106,7 +106,7 @@ describe("a killed pulumi up", function () {
         ["its metadata file", "local.json.attrs", "error: failed to load checkpoint: EOF"],
         ["the state file", "local.json", "unexpected end of JSON input"],
     ]) {
-        it(`${what} cut short by a kill during its write: the README's repair brings the stack back`, async () => {
+        it(`${what} cut short by a kill during its write: the documented repair brings the stack back`, async () => {
             const stateDirectory = path.dirname(workspace.stateFilePath("homelab-platform"));
             fs.truncateSync(path.join(stateDirectory, file), 0);
             const broken = await workspace.preview();

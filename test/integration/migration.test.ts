@@ -190,7 +190,7 @@ describe("pulumi up on the seed's cluster", function () {
         before(async () => {
             ingressBefore = await cluster.read(seed.ingressService);
             const eventLog = path.join(path.dirname(workspace.directory), "up-events.json");
-            // The README's migration: hand the Helm releases over, then `pulumi up`.
+            // The migration as docs/migration.md has it: hand the Helm releases over, then `pulumi up`.
             await runOrFail(
                 "npm",
                 [

@@ -1,4 +1,4 @@
-// "When things go wrong" in the README, step by step on the real CLI: a field another manager took
+// "When things go wrong" in docs/operating.md, step by step on the real CLI: a field another manager took
 // on a chart's object, ingress-nginx's admission certificate lost, and a cluster that cannot be
 // reached. (A killed update is in killedUpdate.test.ts, which needs a stack that is not converged
 // yet.)

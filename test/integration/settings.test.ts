@@ -29,7 +29,7 @@ describe("bad settings", function () {
             const result = command === "up" ? await workspace.up() : await workspace.preview();
 
             assert.notStrictEqual(result.code, 0);
-            // One clean block, as the README shows: no stack trace, no colour codes.
+            // One clean block, as docs/operating.md shows: no stack trace, no colour codes.
             assert.ok(
                 result.output.includes(
                     "    error: Invalid stack settings (2 problems):\n" +

@@ -156,7 +156,7 @@ export class PulumiWorkspace {
     }
 
     /**
-     * What the README says to do when a killed update cut the backend's files short: delete the
+     * What docs/operating.md says to do when a killed update cut the backend's files short: delete the
      * empty metadata files (`*.attrs`) beside the state, and if the state file itself is cut short,
      * put back the copy the backend keeps beside it (`<stack>.json.bak`). Returns what it did.
      */

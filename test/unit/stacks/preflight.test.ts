@@ -11,7 +11,7 @@ import { validateSettings } from "../../../stacks/validation";
 import { stackSettings } from "../../harness/program";
 import { projectRoot } from "../../harness/stackConfig";
 
-/** The homelab's settings, with its node's address written down as the README asks. */
+/** The homelab's settings, with its node's address written down as docs/operating.md asks. */
 const homelab = validateSettings(
     stackSettings({
         overrides: {
