@@ -14,6 +14,7 @@ import {
     guardParameters,
     scopeNamespaces,
     validationActions,
+    validationActionsProblem,
 } from "./admissionRules";
 
 export interface AdmissionGuardArgs extends AdmissionGuardSettings {
@@ -89,14 +90,14 @@ export class AdmissionGuard extends pulumi.ComponentResource {
             opts,
         );
         const actions = args.validationActions;
-        if (
-            actions.length === 0 ||
-            actions.some((action) => !validationActions.includes(action)) ||
-            (actions.includes("Deny") && actions.includes("Warn"))
-        ) {
+        const unknown = actions.filter((action) => !validationActions.includes(action));
+        const problem =
+            unknown.length > 0
+                ? `has ${unknown.join(", ")}: each must be one of ${validationActions.join(", ")}`
+                : validationActionsProblem(actions);
+        if (problem) {
             throw new Error(
-                `AdmissionGuard ${name}: validationActions ${JSON.stringify(actions)} must be Deny, Warn or Audit ` +
-                    "(Deny and Warn not together)",
+                `AdmissionGuard ${name}: validationActions ${JSON.stringify(actions)} ${problem}`,
             );
         }
 

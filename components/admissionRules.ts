@@ -13,6 +13,7 @@
 import { formatIp, parseIp } from "../lib/addresses/ip";
 import { formatAddressRange } from "../lib/addresses/ranges";
 import { readPoolEntry } from "../lib/metallb/poolEntry";
+import { metallbAnnotations } from "../lib/metallb/annotations";
 
 /** The ConfigMap the policies read their parameters from (`params` in CEL). */
 export const guardParameters = { name: "homelab-platform-admission-guard", namespace: "kube-system" };
@@ -24,6 +25,20 @@ export const guardLabel = { "app.kubernetes.io/managed-by": "homelab-platform" }
 /** What the API server does with a request a rule refuses (a binding's `validationActions`). */
 export type ValidationAction = "Deny" | "Warn" | "Audit";
 export const validationActions: readonly ValidationAction[] = ["Deny", "Warn", "Audit"];
+
+/**
+ * Why the API server would refuse a binding with these actions as a whole (none at all, or Deny
+ * with Warn), or undefined when it takes them. The settings validation and the component both ask.
+ */
+export function validationActionsProblem(actions: readonly string[]): string | undefined {
+    if (actions.length === 0) {
+        return "must list at least one action: Deny (the default), Warn or Audit";
+    }
+    if (actions.includes("Deny") && actions.includes("Warn")) {
+        return "lists Deny and Warn together, which the API server refuses: Deny to refuse, [Warn] or [Warn, Audit] to let requests through with a warning";
+    }
+    return undefined;
+}
 
 export interface AdmissionGuardSettings {
     /**
@@ -465,8 +480,8 @@ const planVariables: Variable[] = [
     { name: "autoAssign", expression: parameterRecords("autoAssignRanges") },
 ];
 
-const addressAnnotations = ["metallb.io/loadBalancerIPs", "metallb.universe.tf/loadBalancerIPs"];
-const poolAnnotations = ["metallb.io/address-pool", "metallb.universe.tf/address-pool"];
+const addressAnnotations = metallbAnnotations.loadBalancerIps;
+const poolAnnotations = metallbAnnotations.addressPool;
 
 /** The fields that make a Service's address request, for telling a changed request from any other update. */
 function serviceRequestFields(object: string): string {

@@ -6,9 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ChartSource } from "../lib/helm/chartSource";
 import { ImagePullPolicy } from "../lib/kubernetes/imagePullPolicy";
 import { ContainerResources } from "../lib/kubernetes/resources";
-import { chartReference } from "./chartSource";
+import { installChart } from "./chartRelease";
 import { chartValuesOrThrow } from "../lib/helm/values";
-import { applyAsStack } from "./fieldManager";
 
 /** The controller's chart, the namespaces that run workflows, and what every workflow pod gets. */
 export interface ArgoWorkflowsSettings {
@@ -101,29 +100,19 @@ export class ArgoWorkflows extends pulumi.ComponentResource {
         const { argo } = args;
         const account = argo.workflowServiceAccount;
 
-        // Existing namespaces are adopted, and may hold more than the stack declares: `pulumi
-        // destroy` leaves the namespace itself.
-        this.namespace = new k8s.core.v1.Namespace(
-            `${name}-namespace`,
-            { metadata: { name: argo.namespace } },
-            { parent: this, retainOnDelete: true },
-        );
-
-        this.chart = new k8s.helm.v4.Chart(
-            `${name}-chart`,
-            {
-                ...chartReference(argo.chart, this),
-                name: argo.releaseName,
-                namespace: argo.namespace,
-                values: chartValuesOrThrow(
-                    "charts.argo-workflows.values",
-                    argo.chartValues ?? {},
-                    argoChartValues(argo),
-                ),
-                skipAwait: args.skipAwait ?? false,
-            },
-            { parent: this, dependsOn: [this.namespace], transforms: [applyAsStack] },
-        );
+        const release = installChart(this, name, {
+            source: argo.chart,
+            releaseName: argo.releaseName,
+            namespace: argo.namespace,
+            values: chartValuesOrThrow(
+                "charts.argo-workflows.values",
+                argo.chartValues ?? {},
+                argoChartValues(argo),
+            ),
+            skipAwait: args.skipAwait,
+        });
+        this.namespace = release.namespace;
+        this.chart = release.chart;
 
         this.serviceAccounts = {};
         this.roles = {};

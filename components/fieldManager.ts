@@ -5,7 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 /**
  * A fixed name (the provider would otherwise pick a random one per object), so that ownership of
  * fields that an earlier `helm install` set can be handed to the stack before its first update
- * (scripts/adopt-helm-releases.ts). The stack then owns exactly what Helm owned: fields it no
+ * (cli/adopt-helm-releases.ts). The stack then owns exactly what Helm owned: fields it no
  * longer sets, such as a deprecated `spec.loadBalancerIP`, are removed by its first apply.
  */
 export const stackFieldManager = "homelab-platform";

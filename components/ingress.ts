@@ -5,9 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ChartSource } from "../lib/helm/chartSource";
 import { parseIp } from "../lib/addresses/ip";
 import { chartValuesOrThrow } from "../lib/helm/values";
-import { chartReference } from "./chartSource";
-import { applyAsStack, combineTransforms } from "./fieldManager";
+import { installChart } from "./chartRelease";
 import { IngressAdmissionCertificate, certgenImageOf, ingressNginxFullname } from "./ingressAdmission";
+import { metallbAnnotations } from "../lib/metallb/annotations";
 
 /** The controller, its chart and the address its Service requests. */
 export interface IngressSettings {
@@ -47,8 +47,8 @@ export interface IngressControllerArgs {
  */
 export function reservedAddressAnnotations(ingress: IngressSettings): Record<string, string> {
     return {
-        "metallb.io/loadBalancerIPs": ingress.reservedAddress,
-        "metallb.io/address-pool": ingress.reservation,
+        [metallbAnnotations.loadBalancerIps[0]]: ingress.reservedAddress,
+        [metallbAnnotations.addressPool[0]]: ingress.reservation,
     };
 }
 
@@ -148,34 +148,22 @@ export class IngressController extends pulumi.ComponentResource {
         super("homelab:platform:IngressController", name, args, opts);
         this.reservedAddress = ingress.reservedAddress;
 
-        // Existing namespaces are adopted, and may hold more than the stack declares: `pulumi
-        // destroy` leaves the namespace itself.
-        this.namespace = new k8s.core.v1.Namespace(
-            `${name}-namespace`,
-            { metadata: { name: ingress.namespace } },
-            { parent: this, retainOnDelete: true },
-        );
-
         const values = chartValuesOrThrow(
             `charts.${ingress.controller}.values`,
             ingress.chartValues ?? {},
             ingressChartValues(ingress),
         );
-        this.chart = new k8s.helm.v4.Chart(
-            `${name}-chart`,
-            {
-                ...chartReference(ingress.chart, this),
-                name: ingress.releaseName,
-                namespace: ingress.namespace,
-                values,
-                skipAwait: args.skipAwait ?? false,
-            },
-            {
-                parent: this,
-                dependsOn: [this.namespace, ...args.addressPools],
-                transforms: [combineTransforms(applyAsStack, replaceIngressClassOnNewController)],
-            },
-        );
+        const release = installChart(this, name, {
+            source: ingress.chart,
+            releaseName: ingress.releaseName,
+            namespace: ingress.namespace,
+            values,
+            skipAwait: args.skipAwait,
+            dependsOn: args.addressPools,
+            transforms: [replaceIngressClassOnNewController],
+        });
+        this.namespace = release.namespace;
+        this.chart = release.chart;
 
         // F5's chart has no admission webhook and no hooks.
         if (ingress.controller === "ingress-nginx") {

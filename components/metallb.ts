@@ -5,8 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ChartSource } from "../lib/helm/chartSource";
 import { PoolLayout } from "../lib/metallb/poolLayout";
-import { chartReference } from "./chartSource";
-import { applyAsStack, combineTransforms } from "./fieldManager";
+import { installChart } from "./chartRelease";
 
 const poolApiVersion = "metallb.io/v1beta1";
 
@@ -118,48 +117,28 @@ export class Metallb extends pulumi.ComponentResource {
         const { pools } = args;
         super("homelab:platform:Metallb", name, args, opts);
 
-        // Existing namespaces are adopted, and may hold more than the stack declares: `pulumi
-        // destroy` leaves the namespace itself.
-        this.namespace = new k8s.core.v1.Namespace(
-            `${name}-namespace`,
-            {
-                metadata: {
-                    name: args.namespace,
-                    // The speaker runs with host networking and NET_RAW to answer ARP for the pools.
-                    labels: {
-                        "pod-security.kubernetes.io/enforce": "privileged",
-                        "pod-security.kubernetes.io/audit": "privileged",
-                        "pod-security.kubernetes.io/warn": "privileged",
-                    },
-                },
+        const release = installChart(this, name, {
+            source: args.chart,
+            releaseName: args.releaseName,
+            namespace: args.namespace,
+            // The speaker runs with host networking and NET_RAW to answer ARP for the pools.
+            namespaceLabels: {
+                "pod-security.kubernetes.io/enforce": "privileged",
+                "pod-security.kubernetes.io/audit": "privileged",
+                "pod-security.kubernetes.io/warn": "privileged",
             },
-            { parent: this, retainOnDelete: true },
-        );
-
-        this.chart = new k8s.helm.v4.Chart(
-            `${name}-chart`,
-            {
-                ...chartReference(args.chart, this),
-                name: args.releaseName,
-                namespace: args.namespace,
-                values: args.chartValues ?? {},
-                skipAwait: args.skipAwait ?? false,
-            },
-            {
-                parent: this,
-                dependsOn: [this.namespace],
-                transforms: [
-                    combineTransforms(
-                        applyAsStack,
-                        keepCustomResourceDefinitions,
-                        reservedPoolsSkipPoolWebhook(
-                            args.namespace,
-                            pools.reservedPools.map((pool) => pool.name),
-                        ),
-                    ),
-                ],
-            },
-        );
+            values: args.chartValues ?? {},
+            skipAwait: args.skipAwait,
+            transforms: [
+                keepCustomResourceDefinitions,
+                reservedPoolsSkipPoolWebhook(
+                    args.namespace,
+                    pools.reservedPools.map((pool) => pool.name),
+                ),
+            ],
+        });
+        this.namespace = release.namespace;
+        this.chart = release.chart;
 
         // The pools and their advertisement are the LAN's address plan: `pulumi destroy` leaves
         // them (and the CRDs) in place, so that Services keep their addresses (0001).

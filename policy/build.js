@@ -8,7 +8,7 @@
 // A packed copy of the pack (`npm pack`, what `pulumi policy publish` uploads) holds dist/ and no
 // sources: there, installing it runs this script, which has nothing to build.
 //
-// `bundle()` is also how the program is built (scripts/build-program.js): one bundler, one rule for
+// `bundle()` is also how the program is built (program/build.js): one bundler, one rule for
 // when a build is stale.
 "use strict";
 

@@ -8,6 +8,7 @@ import { formatAddressRange } from "../lib/addresses/ranges";
 import { readPoolEntry } from "../lib/metallb/poolEntry";
 import { planPools } from "../lib/metallb/poolLayout";
 import { StackSettings } from "./settings";
+import { allocatedFromPoolAnnotation, metallbAnnotations } from "../lib/metallb/annotations";
 
 /** A pool as the stack declares it. */
 export interface PlannedPool {
@@ -18,7 +19,8 @@ export interface PlannedPool {
     reservedFor?: string;
 }
 
-export interface AddressPlan {
+/** The LAN as the settings divide it: its range and MetalLB's pools in it (the address map's plan). */
+export interface LanAddressPlan {
     lanCidr: string;
     lan: IpRange;
     pools: PlannedPool[];
@@ -63,7 +65,7 @@ export interface AddressMap {
 }
 
 /** The plan of a validated stack: the general pool split around the reservations, as declared. */
-export function addressPlanOf(settings: StackSettings): AddressPlan {
+export function addressPlanOf(settings: StackSettings): LanAddressPlan {
     const lan = parseCidr(settings.network.lanCidr);
     if (!lan) {
         throw new Error(
@@ -109,8 +111,8 @@ export function serviceAddressesOf(service: ServiceObject): ServiceAddresses | u
     }
     const annotations = service.metadata?.annotations ?? {};
     const requested =
-        annotations["metallb.io/loadBalancerIPs"] ??
-        annotations["metallb.universe.tf/loadBalancerIPs"] ??
+        annotations[metallbAnnotations.loadBalancerIps[0]] ??
+        annotations[metallbAnnotations.loadBalancerIps[1]] ??
         service.spec.loadBalancerIP ??
         "";
     return {
@@ -118,7 +120,7 @@ export function serviceAddressesOf(service: ServiceObject): ServiceAddresses | u
         addresses: (service.status?.loadBalancer?.ingress ?? []).flatMap((entry) =>
             entry.ip ? [entry.ip] : [],
         ),
-        allocatedFromPool: annotations["metallb.io/ip-allocated-from-pool"],
+        allocatedFromPool: annotations[allocatedFromPoolAnnotation],
         requested: requested
             .split(",")
             .map((text) => text.trim())
@@ -154,7 +156,7 @@ function inRange(range: IpRange, address: IpAddress): boolean {
 }
 
 /** The LAN cut into pool ranges and the stretches between them; pools outside the LAN follow. */
-function segmentsOf(plan: AddressPlan): Segment[] {
+function segmentsOf(plan: LanAddressPlan): Segment[] {
     const poolSegments = plan.pools
         .flatMap((pool) => pool.ranges.map((range) => ({ range, pool })))
         .sort((a, b) =>
@@ -287,7 +289,7 @@ const maximumStripLines = 16;
  * use when the cluster was read), addresses in use outside the plan, and Services still waiting.
  * Without `services` it is the plan alone.
  */
-export function mapAddresses(plan: AddressPlan, services?: ServiceAddresses[]): AddressMap {
+export function mapAddresses(plan: LanAddressPlan, services?: ServiceAddresses[]): AddressMap {
     const clusterRead = services !== undefined;
     const segments = segmentsOf(plan);
     const inUse = addressesInUse(services ?? []);
@@ -365,7 +367,7 @@ function pendingRow(service: ServiceAddresses, segments: Segment[], inUse: Addre
 }
 
 function summaryOf(
-    plan: AddressPlan,
+    plan: LanAddressPlan,
     inUse: AddressInUse[],
     rows: AddressRow[],
     clusterRead: boolean,
@@ -385,7 +387,7 @@ function summaryOf(
 }
 
 /** The /24s worth a line: those holding a pool address or an address in use (IPv4 only). */
-function stripBlocks(plan: AddressPlan, inUse: AddressInUse[]): bigint[] {
+function stripBlocks(plan: LanAddressPlan, inUse: AddressInUse[]): bigint[] {
     const blocks = new Set<bigint>();
     for (const range of plan.pools.flatMap((pool) => pool.ranges).filter((entry) => entry.family === 4)) {
         for (let block = range.first >> 8n; block <= range.last >> 8n; block++) {
@@ -399,7 +401,7 @@ function stripBlocks(plan: AddressPlan, inUse: AddressInUse[]): bigint[] {
 }
 
 function stripOf(
-    plan: AddressPlan,
+    plan: LanAddressPlan,
     segments: Segment[],
     inUse: AddressInUse[],
     rows: AddressRow[],
@@ -445,7 +447,7 @@ function stripOf(
 }
 
 /** The first line of the map of a stack, shared by `npm run addresses` and the stack output. */
-export function addressMapTitle(stack: string, plan: AddressPlan): string {
+export function addressMapTitle(stack: string, plan: LanAddressPlan): string {
     return `Addresses of stack ${stack}: LAN ${plan.lanCidr}`;
 }
 

@@ -1,7 +1,7 @@
 // The policy pack's configuration for a stack (`--policy-pack-config`), from its validated
 // settings: the LAN and the cluster's ranges and DNS domain, the namespaces that run workflows,
 // the governed namespaces that must keep a quota, and the namespaces the rules leave alone.
-// scripts/policy-config.ts writes it to policy/config.homelab.json, and a test keeps that file
+// cli/policy-config.ts writes it to policy/config.homelab.json, and a test keeps that file
 // equal to what this returns, so the pack cannot check against settings the stack no longer has.
 
 import { StackSettings } from "./settings";

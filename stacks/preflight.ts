@@ -1,6 +1,6 @@
 // What `npm run preflight` finds: the live cluster, read once, held against the stack's settings.
 // Each check names what on a k3s homelab would make the stack misbehave, and what to do about it.
-// Pure: scripts/preflight.ts reads the cluster into a ClusterSnapshot and prints the findings.
+// Pure: cli/preflight.ts reads the cluster into a ClusterSnapshot and prints the findings.
 
 import { IpRange, parseAddressOrCidr, parseCidr } from "../lib/addresses/ip";
 import { formatAddressRange, rangeCovers, rangeIntersection } from "../lib/addresses/ranges";
@@ -753,7 +753,7 @@ function checkUnread(snapshot: ClusterSnapshot): Finding[] {
         level: "warns" as const,
         subject: what,
         message: `not read (${reason}): this check went without it`,
-        fix: "run preflight with an identity that may list it (scripts/preflight-rbac.yaml lists what it reads)",
+        fix: "run preflight with an identity that may list it (cli/preflight-rbac.yaml lists what it reads)",
     }));
 }
 

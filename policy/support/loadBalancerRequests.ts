@@ -51,7 +51,10 @@ export interface LoadBalancerRequest {
     service?: { name: string; namespace: string };
 }
 
-function firstAnnotation(annotations: Record<string, string>, keys: string[]): AnnotationUse | undefined {
+function firstAnnotation(
+    annotations: Record<string, string>,
+    keys: readonly string[],
+): AnnotationUse | undefined {
     for (const key of keys) {
         if (annotations[key] !== undefined) {
             return { key, value: annotations[key] };

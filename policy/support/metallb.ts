@@ -201,12 +201,8 @@ export function readAdvertisements(objects: KubernetesObject[]): Advertisement[]
     });
 }
 
-/** The MetalLB annotations a Service uses, current spelling first. */
-export const metallbAnnotations = {
-    loadBalancerIps: ["metallb.io/loadBalancerIPs", "metallb.universe.tf/loadBalancerIPs"],
-    addressPool: ["metallb.io/address-pool", "metallb.universe.tf/address-pool"],
-    allowSharedIp: ["metallb.io/allow-shared-ip", "metallb.universe.tf/allow-shared-ip"],
-};
-
-export const deprecatedAnnotationPrefix = "metallb.universe.tf/";
-export const currentAnnotationPrefix = "metallb.io/";
+export {
+    currentAnnotationPrefix,
+    deprecatedAnnotationPrefix,
+    metallbAnnotations,
+} from "../../lib/metallb/annotations";

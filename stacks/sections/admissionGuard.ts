@@ -1,6 +1,11 @@
 // `admissionGuard`: what the API server does with a request the admission guard refuses.
 
-import { AdmissionGuardSettings, ValidationAction, validationActions } from "../../components/admissionRules";
+import {
+    AdmissionGuardSettings,
+    ValidationAction,
+    validationActions,
+    validationActionsProblem,
+} from "../../components/admissionRules";
 import { Problems } from "../problems";
 import { Reader } from "../reader";
 
@@ -22,15 +27,12 @@ export function readAdmissionGuard(problems: Problems, raw: unknown): AdmissionG
         }
     }
     const written = reader.peek("validationActions");
-    if (Array.isArray(written) && written.length === 0) {
-        problems.invalid(path, written, "must list at least one action: Deny (the default), Warn or Audit");
-    }
-    if (settings.validationActions.includes("Deny") && settings.validationActions.includes("Warn")) {
-        problems.invalid(
-            path,
-            written,
-            "lists Deny and Warn together, which the API server refuses: Deny to refuse, [Warn] or [Warn, Audit] to let requests through with a warning",
-        );
+    // A list whose every entry was refused above has its problems already.
+    if (Array.isArray(written) && (written.length === 0 || settings.validationActions.length > 0)) {
+        const problem = validationActionsProblem(settings.validationActions);
+        if (problem) {
+            problems.invalid(path, written, problem);
+        }
     }
     return settings;
 }

@@ -1,5 +1,5 @@
-// The local cluster's cost, measured from inside it (scripts/bench.sh starts it several times):
-// how long its start took until each stage (scripts/control-plane.sh writes the times), and the
+// The local cluster's cost, measured from inside it (hack/bench.sh starts it several times):
+// how long its start took until each stage (hack/control-plane.sh writes the times), and the
 // memory everything in its namespaces holds once CoreDNS is ready: the resident set of every
 // process (control plane, node, containers) and the pods' cgroup usage. Prints one JSON line.
 
@@ -8,7 +8,7 @@ import * as path from "path";
 
 const directory = process.env.HOMELAB_CONTROL_PLANE_DIR;
 if (!directory) {
-    throw new Error("HOMELAB_CONTROL_PLANE_DIR is not set: run inside scripts/control-plane.sh");
+    throw new Error("HOMELAB_CONTROL_PLANE_DIR is not set: run inside hack/control-plane.sh");
 }
 
 const timings = Object.fromEntries(

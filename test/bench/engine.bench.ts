@@ -1,5 +1,5 @@
-// Engine benchmark, on the local control plane (scripts/bench.sh runs it inside
-// scripts/control-plane.sh). In one run, side by side:
+// Engine benchmark, on the local control plane (hack/bench.sh runs it inside
+// hack/control-plane.sh). In one run, side by side:
 //   - `pulumi up` of the local stack from empty, then a one-field change (the LimitRange default);
 //   - no-op `pulumi preview` of the stack, of a trivial one-ConfigMap program (the yardstick), and
 //     of the stack with the policy pack, compiled (today) and loaded from TypeScript (before);
@@ -16,7 +16,7 @@ import {
     policyPackDirectory,
     PulumiWorkspace,
     repositoryRoot,
-} from "../integration/workspace";
+} from "../../hack/cluster/workspace";
 import { previewPhases, readSpans } from "./trace";
 
 const previewRuns = Number(process.env.BENCH_PREVIEW_RUNS ?? 5);

@@ -1,7 +1,7 @@
 // Policy pack benchmark: the whole pack (every stack policy once, every resource policy on every
 // resource) over 1k, 10k and 100k synthetic Kubernetes resources, each size in its own process so
 // peak RSS is that size's. Prints wall time, peak RSS and the growth ratios next to n log n. Then
-// the fuzz figure: every policy over random stacks (test/policy/fuzz.ts, the unit run's generator
+// the fuzz figure: every policy over random stacks (test/harness/policy/fuzz.ts, the unit run's generator
 // with more stacks), and the slowest single policy run, the time bound of a policy on bad input.
 //
 //     node --expose-gc -r ts-node/register test/bench/policy.bench.ts
@@ -20,15 +20,15 @@ import {
 } from "../../policy/node_modules/@pulumi/policy";
 import { policies } from "../../policy/allPolicies";
 import { formatIp } from "../../lib/addresses/ip";
-import { fuzzPack } from "../policy/fuzz";
+import { fuzzPack } from "../harness/policy/fuzz";
 import {
     configFor,
     isCalledFor,
     resourceValidationArgs,
     stackResources,
     ResourceSpec,
-} from "../policy/harness";
-import { homelabPolicyConfig } from "../policy/packRun";
+} from "../harness/policy/harness";
+import { homelabPolicyConfig } from "../harness/policy/packRun";
 import {
     addressPool,
     configMap,
@@ -42,7 +42,7 @@ import {
     seldonLimits,
     seldonQuotaHard,
     service,
-} from "../policy/resources";
+} from "../harness/policy/resources";
 
 const sizes = [1_000, 10_000, 100_000];
 /** The pack's targets over the largest size (docs/benchmarks.md). */

@@ -4,10 +4,10 @@
 // and a request MetalLB refuses.
 
 import * as assert from "assert";
-import { Cluster } from "./cluster";
-import { runOrFail } from "./commands";
-import { autoAssignService, ensureNamespace } from "./seed";
-import { repositoryRoot } from "./workspace";
+import { Cluster } from "../../hack/cluster/cluster";
+import { runOrFail } from "../../hack/cluster/commands";
+import { autoAssignService, ensureNamespace } from "../../hack/cluster/seed";
+import { repositoryRoot } from "../../hack/cluster/workspace";
 
 const tenants = "tenants";
 

@@ -5,10 +5,10 @@
 // through is left for audit.test.ts, which runs next.
 
 import * as assert from "assert";
-import { apiMessageOf, Cluster, KubernetesObject, statusCodeOf } from "./cluster";
-import { run } from "./commands";
+import { apiMessageOf, Cluster, KubernetesObject, statusCodeOf } from "../../hack/cluster/cluster";
+import { run } from "../../hack/cluster/commands";
 import { waitForGuard } from "./guard";
-import { helm, helmOrFail } from "./helm";
+import { helm, helmOrFail } from "../../hack/cluster/helm";
 import {
     allocationOf,
     argoApi,
@@ -17,8 +17,8 @@ import {
     quotaReference,
     secondIngress,
     seed,
-} from "./seed";
-import { localStack, PulumiWorkspace } from "./workspace";
+} from "../../hack/cluster/seed";
+import { localStack, PulumiWorkspace } from "../../hack/cluster/workspace";
 
 const project = "homelab-platform";
 const refusedBy = (policy: string) =>

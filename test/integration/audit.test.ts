@@ -10,12 +10,12 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { apiMessageOf, Cluster, KubernetesObject } from "./cluster";
-import { CommandResult, run } from "./commands";
+import { apiMessageOf, Cluster, KubernetesObject } from "../../hack/cluster/cluster";
+import { CommandResult, run } from "../../hack/cluster/commands";
 import { waitForGuard } from "./guard";
-import { helm } from "./helm";
-import { quotaReference, secondIngress, seed } from "./seed";
-import { localStack, policyPackArgs, PulumiWorkspace, repositoryRoot } from "./workspace";
+import { helm } from "../../hack/cluster/helm";
+import { quotaReference, secondIngress, seed } from "../../hack/cluster/seed";
+import { localStack, policyPackArgs, PulumiWorkspace, repositoryRoot } from "../../hack/cluster/workspace";
 
 function audit(extraEnvironment: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
     return run("npm", ["run", "--silent", "audit"], {
@@ -121,10 +121,10 @@ describe("what preview, analyze and the audit each see", function () {
         });
     });
 
-    describe("with get and list only (scripts/audit-rbac.yaml)", () => {
+    describe("with get and list only (cli/audit-rbac.yaml)", () => {
         let kubeconfig: string;
         const rbac = yaml.loadAll(
-            fs.readFileSync(path.join(repositoryRoot, "scripts/audit-rbac.yaml"), "utf8"),
+            fs.readFileSync(path.join(repositoryRoot, "cli/audit-rbac.yaml"), "utf8"),
         ) as KubernetesObject[];
 
         /** Binds a ClusterRole to the auditor ServiceAccount, in a binding of the role's name. */

@@ -3,9 +3,9 @@
 // in the fresh-cluster suite.
 
 import * as assert from "assert";
-import { Cluster } from "./cluster";
-import { createRetryingWebhook, metallbApi, seed } from "./seed";
-import { localStack, PulumiWorkspace } from "./workspace";
+import { Cluster } from "../../hack/cluster/cluster";
+import { createRetryingWebhook, metallbApi, seed } from "../../hack/cluster/seed";
+import { localStack, PulumiWorkspace } from "../../hack/cluster/workspace";
 
 const metallbCrds = [
     "bfdprofiles",

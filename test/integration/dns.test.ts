@@ -5,12 +5,12 @@
 // `pulumi up` puts it back. Runs after migration.test.ts, on its cluster and stack.
 
 import * as assert from "assert";
-import { Cluster } from "./cluster";
+import { Cluster } from "../../hack/cluster/cluster";
 import { waitForGuard } from "./guard";
-import { mlflow } from "./mlflow";
-import { finishedWorkflow, scriptWorkflow, seed, seedDenyEgress } from "./seed";
+import { mlflow } from "../../hack/cluster/mlflow";
+import { finishedWorkflow, scriptWorkflow, seed, seedDenyEgress } from "../../hack/cluster/seed";
 import { nodeAddress, reachApiServerAndKubelet } from "./reach";
-import { localStack, PulumiWorkspace } from "./workspace";
+import { localStack, PulumiWorkspace } from "../../hack/cluster/workspace";
 
 const mlflowHostname = `${mlflow.name}.${mlflow.namespace}.svc.cluster.local`;
 const dnsPolicy = {

@@ -5,11 +5,11 @@
 // taking fields back from the other field manager. Runs after platform.test.ts.
 
 import * as assert from "assert";
-import { apiMessageOf, Cluster } from "./cluster";
+import { apiMessageOf, Cluster } from "../../hack/cluster/cluster";
 import { waitForGuard } from "./guard";
 import { reachApiServerAndKubelet } from "./reach";
-import { metallbApi, quotaReference, seed } from "./seed";
-import { localStack, PulumiWorkspace } from "./workspace";
+import { metallbApi, quotaReference, seed } from "../../hack/cluster/seed";
+import { localStack, PulumiWorkspace } from "../../hack/cluster/workspace";
 
 const limitRange = {
     apiVersion: "v1",

@@ -1,8 +1,8 @@
 // The admission guard's mode, as the API server applies it: a binding's change reaches admission
 // through the API server's informers, a moment after `pulumi up` returns.
 
-import { Cluster, statusCodeOf } from "./cluster";
-import { quotaReference } from "./seed";
+import { Cluster, statusCodeOf } from "../../hack/cluster/cluster";
+import { quotaReference } from "../../hack/cluster/seed";
 
 /**
  * Waits until the API server judges in this mode: asks, as a dry run, to delete the seed's quota

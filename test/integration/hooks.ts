@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { Context, Hook, Suite, Test } from "mocha";
-import { disposeSharedWorkspaces } from "./workspace";
+import { disposeSharedWorkspaces } from "../../hack/cluster/workspace";
 
 const linesPerLog = Number(process.env.HOMELAB_TEST_LOG_LINES ?? 40);
 

@@ -2,7 +2,7 @@
 // was not there before the first one started (test/integration/hostState.ts lists what is
 // compared), and the kernel settings kubelet changes have their values back. What was there
 // before and is gone now (another cluster of the machine's, stopped meanwhile) is no concern of
-// this run's. Runs outside any cluster's namespaces, last, from scripts/integration.sh.
+// this run's. Runs outside any cluster's namespaces, last, from hack/integration.sh.
 
 import * as assert from "assert";
 import * as fs from "fs";

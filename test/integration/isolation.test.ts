@@ -1,10 +1,10 @@
-// The local cluster reaches nothing off this machine, by construction (scripts/control-plane.sh):
+// The local cluster reaches nothing off this machine, by construction (hack/control-plane.sh):
 // the namespace the cluster and the tests run in has no default route, and no interface but
 // loopback, the node's end of the LAN veth pair and the pod bridge with its pods' veths; the LAN
 // host's namespace holds its end of the pair and loopback, and no route out either.
 
 import * as assert from "assert";
-import { run } from "./commands";
+import { run } from "../../hack/cluster/commands";
 
 async function interfaces(namespaceArgs: string[]): Promise<string[]> {
     const result = await run("ip", [...namespaceArgs, "-o", "link", "show"]);

@@ -5,10 +5,10 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Cluster } from "./cluster";
+import { Cluster } from "../../hack/cluster/cluster";
 import { descendantsOf, isRunning, stopProcesses } from "./processes";
-import { quotaReference } from "./seed";
-import { localStack, PulumiWorkspace } from "./workspace";
+import { quotaReference } from "../../hack/cluster/seed";
+import { localStack, PulumiWorkspace } from "../../hack/cluster/workspace";
 
 /** MetalLB's pool webhook, registered by the killed update, with nothing yet to answer it. */
 const poolWebhookUnanswered = new RegExp(

@@ -6,8 +6,8 @@
 import * as assert from "assert";
 import { malformedSettings, MalformedSetting } from "../harness/malformedSettings";
 import { projectName, readStackConfig } from "../harness/stackConfig";
-import { Cluster } from "./cluster";
-import { CommandResult, PulumiWorkspace, repositoryRoot } from "./workspace";
+import { Cluster } from "../../hack/cluster/cluster";
+import { CommandResult, PulumiWorkspace, repositoryRoot } from "../../hack/cluster/workspace";
 
 /** Cases run side by side, each worker in its own workspace (own stack file and state). */
 const workers = Number(process.env.HOMELAB_MALFORMED_WORKERS ?? 3);

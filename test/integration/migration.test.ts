@@ -6,8 +6,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Cluster, KubernetesObject } from "./cluster";
-import { fixtureChart, helm, helmOrFail, helmReleases } from "./helm";
+import { Cluster, KubernetesObject } from "../../hack/cluster/cluster";
+import { fixtureChart, helm, helmOrFail, helmReleases } from "../../hack/cluster/helm";
 import {
     allocationOf,
     argoApi,
@@ -23,14 +23,15 @@ import {
     finishedWorkflow,
     scriptWorkflow,
     secondIngress,
-} from "./seed";
-import { arpAnswer, httpFromLan, lanHostAddress, nodeMac, sampleHttpFromLan } from "./lan";
-import { mlflow } from "./mlflow";
-import { run, runOrFail } from "./commands";
-import { localStack, PulumiWorkspace, repositoryRoot, sharedWorkspace } from "./workspace";
+    adoptHelmReleases,
+    seedReleases,
+} from "../../hack/cluster/seed";
+import { arpAnswer, httpFromLan, lanHostAddress, nodeMac, sampleHttpFromLan } from "../../hack/cluster/lan";
+import { mlflow } from "../../hack/cluster/mlflow";
+import { runOrFail } from "../../hack/cluster/commands";
+import { localStack, PulumiWorkspace, repositoryRoot, sharedWorkspace } from "../../hack/cluster/workspace";
 
 /** The releases the seed installed with Helm, as NAMESPACE/RELEASE. */
-const seedReleases = ["metallb-system/metallb", "ingress-nginx/ingress-nginx", "argo/argo-workflows"];
 
 /** The local stack's settings, and a backup folder of the test's own for the release records. */
 function adoptionOptions(backup: string): string[] {
@@ -99,19 +100,7 @@ describe("pulumi up on the seed's cluster", function () {
 
     it("adoption checks each release against the settings, keeps its user-supplied values, and backs its records up: kubectl create -f brings the releases back", async () => {
         const backup = adoptionOptions("restored")[3];
-        const adoption = await runOrFail(
-            "npm",
-            [
-                "run",
-                "--silent",
-                "adopt-helm-releases",
-                "--",
-                "--yes",
-                ...adoptionOptions("restored"),
-                ...seedReleases,
-            ],
-            { cwd: repositoryRoot },
-        );
+        const adoption = await adoptHelmReleases(["--yes", ...adoptionOptions("restored"), ...seedReleases]);
         // The seed's --set values: argo's namespaces and ServiceAccount and ingress-nginx's
         // loadBalancerIP are the stack's own settings; the node's images (--values) are in
         // Pulumi.local.yaml's charts.<name>.values.
@@ -144,19 +133,11 @@ describe("pulumi up on the seed's cluster", function () {
     it("adoption refuses a release of another name than the settings' (a second controller), and changes nothing", async () => {
         await helmOrFail(secondIngress.args);
         try {
-            const result = await run(
-                "npm",
-                [
-                    "run",
-                    "--silent",
-                    "adopt-helm-releases",
-                    "--",
-                    "--yes",
-                    ...adoptionOptions("second"),
-                    ...seedReleases,
-                    "ingress-lab/ingress-nginx",
-                ],
-                { cwd: repositoryRoot },
+            const result = await adoptHelmReleases(
+                ["--yes", ...adoptionOptions("second"), ...seedReleases, "ingress-lab/ingress-nginx"],
+                {
+                    mayFail: true,
+                },
             );
             assert.strictEqual(result.code, 1, result.output);
             assert.ok(
@@ -191,21 +172,7 @@ describe("pulumi up on the seed's cluster", function () {
             ingressBefore = await cluster.read(seed.ingressService);
             const eventLog = path.join(path.dirname(workspace.directory), "up-events.json");
             // The migration as docs/migration.md has it: hand the Helm releases over, then `pulumi up`.
-            await runOrFail(
-                "npm",
-                [
-                    "run",
-                    "--silent",
-                    "adopt-helm-releases",
-                    "--",
-                    "--yes",
-                    ...adoptionOptions("adopted"),
-                    ...seedReleases,
-                ],
-                {
-                    cwd: repositoryRoot,
-                },
-            );
+            await adoptHelmReleases(["--yes", ...adoptionOptions("adopted"), ...seedReleases]);
             const watch = await cluster.watchObject(
                 "/api/v1/namespaces/ingress-nginx/services",
                 seed.ingressService.name,

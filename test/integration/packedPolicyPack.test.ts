@@ -7,8 +7,13 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runOrFail } from "./commands";
-import { homelabPolicyConfig, policyPackDirectory, PulumiWorkspace, repositoryRoot } from "./workspace";
+import { runOrFail } from "../../hack/cluster/commands";
+import {
+    homelabPolicyConfig,
+    policyPackDirectory,
+    PulumiWorkspace,
+    repositoryRoot,
+} from "../../hack/cluster/workspace";
 
 const project = "seed-regressions";
 

@@ -1,19 +1,19 @@
 // The local stack on a fresh cluster, through the real `pulumi` CLI: the real MetalLB controller
 // validates the pools with its webhook and hands out the ingress address, Argo's workflow-controller
 // runs with the chart-rendered configuration, and the provider waits for all of it to be ready.
-// Run by scripts/integration.sh inside scripts/control-plane.sh, after settings.test.ts and before
+// Run by hack/integration.sh inside hack/control-plane.sh, after settings.test.ts and before
 // regressions.test.ts, on the same cluster and stack.
 
 import * as assert from "assert";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { apiMessageOf, Cluster, KubernetesObject, statusCodeOf } from "./cluster";
+import { apiMessageOf, Cluster, KubernetesObject, statusCodeOf } from "../../hack/cluster/cluster";
 import { waitForGuard } from "./guard";
-import { deployMlflowStandIn } from "./mlflow";
+import { deployMlflowStandIn } from "../../hack/cluster/mlflow";
 import { nodeAddress, reachApiServerAndKubelet } from "./reach";
-import { allocationOf, metallbApi, quotaReference, seed } from "./seed";
-import { localStack, policyPackArgs, PulumiWorkspace, repositoryRoot } from "./workspace";
+import { allocationOf, metallbApi, quotaReference, seed } from "../../hack/cluster/seed";
+import { localStack, policyPackArgs, PulumiWorkspace, repositoryRoot } from "../../hack/cluster/workspace";
 import { Editable } from "../harness/stackConfig";
 
 const project = "homelab-platform";

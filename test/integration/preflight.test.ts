@@ -16,9 +16,9 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { Cluster, KubernetesObject, ObjectReference } from "./cluster";
-import { run } from "./commands";
-import { localStack, PulumiWorkspace, repositoryRoot } from "./workspace";
+import { Cluster, KubernetesObject, ObjectReference } from "../../hack/cluster/cluster";
+import { run } from "../../hack/cluster/commands";
+import { localStack, PulumiWorkspace, repositoryRoot } from "../../hack/cluster/workspace";
 
 const project = "homelab-platform";
 const nodeName = "homelab-node";
@@ -366,9 +366,9 @@ describe("npm run preflight on the local cluster", function () {
         }
     });
 
-    describe("with get and list only (scripts/preflight-rbac.yaml)", () => {
+    describe("with get and list only (cli/preflight-rbac.yaml)", () => {
         const rbac = yaml.load(
-            fs.readFileSync(path.join(repositoryRoot, "scripts/preflight-rbac.yaml"), "utf8"),
+            fs.readFileSync(path.join(repositoryRoot, "cli/preflight-rbac.yaml"), "utf8"),
         ) as KubernetesObject;
         const account = {
             apiVersion: "v1",

@@ -1,4 +1,4 @@
-// preview.yml's identity (scripts/preview-rbac.yaml) on the real API server, after
+// preview.yml's identity (cli/preview-rbac.yaml) on the real API server, after
 // platform.test.ts's `pulumi up`: with a change pending, its `pulumi preview --refresh` plans what
 // the cluster admin's plans; it runs preview.yml's other steps (preflight, the address map) with
 // nothing refused; and every write it tries, dry run or not, is refused, as is any other Secret.
@@ -8,9 +8,9 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
-import { Cluster, KubernetesObject } from "./cluster";
-import { run } from "./commands";
-import { localStack, policyPackArgs, PulumiWorkspace, repositoryRoot } from "./workspace";
+import { Cluster, KubernetesObject } from "../../hack/cluster/cluster";
+import { run } from "../../hack/cluster/commands";
+import { localStack, policyPackArgs, PulumiWorkspace, repositoryRoot } from "../../hack/cluster/workspace";
 
 const project = "homelab-platform";
 
@@ -26,7 +26,7 @@ interface PreviewReport {
 
 function rbacObjects(file: string): KubernetesObject[] {
     return yaml
-        .loadAll(fs.readFileSync(path.join(repositoryRoot, "scripts", file), "utf8"))
+        .loadAll(fs.readFileSync(path.join(repositoryRoot, "cli", file), "utf8"))
         .filter((object): object is KubernetesObject => object !== null && typeof object === "object");
 }
 
@@ -37,7 +37,7 @@ const referenceOf = (object: KubernetesObject) => ({
     namespace: object.metadata.namespace,
 });
 
-describe("the preview credential (scripts/preview-rbac.yaml)", function () {
+describe("the preview credential (cli/preview-rbac.yaml)", function () {
     const cluster = new Cluster();
     const objects = [...rbacObjects("preflight-rbac.yaml"), ...rbacObjects("preview-rbac.yaml")];
     const account = objects.find((object) => object.kind === "ServiceAccount")!;

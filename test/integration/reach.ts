@@ -1,9 +1,9 @@
 // Reaching the API server and the kubelet from a workflow step: what the egress rules let through.
 
-import { Cluster } from "./cluster";
-import { finishedWorkflow, scriptWorkflow } from "./seed";
+import { Cluster } from "../../hack/cluster/cluster";
+import { finishedWorkflow, scriptWorkflow } from "../../hack/cluster/seed";
 
-/** The local node's LAN address (scripts/control-plane.sh), which Pulumi.local.yaml's network.nodeAddresses holds. */
+/** The local node's LAN address (hack/control-plane.sh), which Pulumi.local.yaml's network.nodeAddresses holds. */
 export const nodeAddress = "192.168.1.10";
 
 /**

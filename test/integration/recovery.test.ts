@@ -6,8 +6,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { apiMessageOf, Cluster, KubernetesObject } from "./cluster";
-import { localStack, PulumiWorkspace } from "./workspace";
+import { apiMessageOf, Cluster, KubernetesObject } from "../../hack/cluster/cluster";
+import { localStack, PulumiWorkspace } from "../../hack/cluster/workspace";
 
 const ingressController = {
     apiVersion: "apps/v1",

@@ -5,8 +5,13 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { Cluster } from "./cluster";
-import { homelabPolicyConfig, policyPackArgs, PulumiWorkspace, repositoryRoot } from "./workspace";
+import { Cluster } from "../../hack/cluster/cluster";
+import {
+    homelabPolicyConfig,
+    policyPackArgs,
+    PulumiWorkspace,
+    repositoryRoot,
+} from "../../hack/cluster/workspace";
 
 const project = "seed-regressions";
 

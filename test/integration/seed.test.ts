@@ -3,8 +3,8 @@
 // another Service. The state left behind is the seed's, for migration.test.ts to converge.
 
 import * as assert from "assert";
-import { Cluster } from "./cluster";
-import { helmOrFail } from "./helm";
+import { Cluster } from "../../hack/cluster/cluster";
+import { helmOrFail } from "../../hack/cluster/helm";
 import {
     allocationOf,
     autoAssignService,
@@ -18,8 +18,8 @@ import {
     submitTrainingWorkflow,
     scriptWorkflow,
     finishedWorkflow,
-} from "./seed";
-import { mlflow } from "./mlflow";
+} from "../../hack/cluster/seed";
+import { mlflow } from "../../hack/cluster/mlflow";
 
 const mlflowHostname = `${mlflow.name}.${mlflow.namespace}.svc.cluster.local`;
 

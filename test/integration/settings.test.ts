@@ -2,8 +2,8 @@
 // Runs first, while the cluster holds nothing of the platform.
 
 import * as assert from "assert";
-import { Cluster } from "./cluster";
-import { localStack, PulumiWorkspace } from "./workspace";
+import { Cluster } from "../../hack/cluster/cluster";
+import { localStack, PulumiWorkspace } from "../../hack/cluster/workspace";
 import { Editable } from "../harness/stackConfig";
 
 const project = "homelab-platform";

@@ -1,4 +1,4 @@
-// scripts/toolchain.sh with a Pulumi CLI already installed, the way a user has it. Runs inside the
+// hack/toolchain.sh with a Pulumi CLI already installed, the way a user has it. Runs inside the
 // control plane's network namespace, so Pulumi's normal plugin download fails as it does on a
 // machine without internet. The toolchain's cache is shared through links (nothing is rebuilt),
 // while its bin/ folder and the Pulumi home are the test's own.
@@ -7,10 +7,10 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { run, runOrFail } from "./commands";
-import { repositoryRoot } from "./workspace";
+import { run, runOrFail } from "../../hack/cluster/commands";
+import { repositoryRoot } from "../../hack/cluster/workspace";
 
-const toolchainScript = path.join(repositoryRoot, "scripts", "toolchain.sh");
+const toolchainScript = path.join(repositoryRoot, "hack", "toolchain.sh");
 
 interface Sandbox {
     root: string;
@@ -24,7 +24,7 @@ interface Sandbox {
 /** The links folder the integration run put on PATH, inside the real cache. */
 function realBin(): string {
     const bin = process.env.HOMELAB_TOOLCHAIN_BIN;
-    assert.ok(bin, "HOMELAB_TOOLCHAIN_BIN is not set: run inside scripts/integration.sh");
+    assert.ok(bin, "HOMELAB_TOOLCHAIN_BIN is not set: run inside hack/integration.sh");
     return bin;
 }
 
@@ -75,7 +75,7 @@ function installUserPulumi(box: Sandbox): void {
     }
 }
 
-describe("scripts/toolchain.sh with a Pulumi CLI on PATH", function () {
+describe("hack/toolchain.sh with a Pulumi CLI on PATH", function () {
     let box: Sandbox;
 
     beforeEach(() => {

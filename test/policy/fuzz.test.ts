@@ -3,7 +3,7 @@
 
 import * as assert from "assert";
 import { policies } from "../../policy/allPolicies";
-import { fuzzPack } from "./fuzz";
+import { fuzzPack } from "../harness/policy/fuzz";
 
 describe("the pack on random input", function () {
     this.timeout(120_000);

@@ -6,8 +6,8 @@
 
 import * as assert from "assert";
 import { ProgramRun, RecordedResource, runProgram } from "../harness/program";
-import { ResourceSpec } from "./harness";
-import { homelabPolicyConfig, packViolations } from "./packRun";
+import { ResourceSpec } from "../harness/policy/harness";
+import { homelabPolicyConfig, packViolations } from "../harness/policy/packRun";
 
 function specsOf(resources: RecordedResource[]): ResourceSpec[] {
     return resources.map((resource) => ({

@@ -14,9 +14,9 @@ import { formatBlock, metallbPoolsError } from "../harness/metallbWebhook";
 import { SettingsError } from "../../stacks/problems";
 import { RawSettings, validateSettings } from "../../stacks/validation";
 import { readStackConfig } from "../harness/stackConfig";
-import { stackViolations } from "./harness";
+import { stackViolations } from "../harness/policy/harness";
 import { entryCases, EntryVerdict, layoutCases } from "./metallbParity.data";
-import { addressPool } from "./resources";
+import { addressPool } from "../harness/policy/resources";
 
 function ourEntryVerdict(entry: string): EntryVerdict {
     const reading = readPoolEntry(entry);

@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { policies } from "../../policy/allPolicies";
 import { configKeys, readPackConfig } from "../../policy/support/policyConfig";
-import { homelabPolicyConfig, packDirectory, packViolations } from "./packRun";
-import { homelabStack } from "./resources";
+import { homelabPolicyConfig, packDirectory, packViolations } from "../harness/policy/packRun";
+import { homelabStack } from "../harness/policy/resources";
 
 /** A small JSON Schema check for the keywords the pack's schemas use (what `pulumi policy validate-config` applies). */
 function schemaProblems(schema: Record<string, unknown>, value: unknown, at: string): string[] {

@@ -20,9 +20,9 @@ import {
 import { findPoolOverlaps, metallbPoolsDoNotOverlap } from "../../policy/policies/metallbPoolsDoNotOverlap";
 import { metallbPoolsError } from "../harness/metallbWebhook";
 import { rangeIntersection, rangeSize } from "../../lib/addresses/ranges";
-import { ResourceSpec, stackResources, stackViolations } from "./harness";
-import { addressPool } from "./resources";
-import { SeededRandom } from "./seededRandom";
+import { ResourceSpec, stackResources, stackViolations } from "../harness/policy/harness";
+import { addressPool } from "../harness/policy/resources";
+import { SeededRandom } from "../harness/policy/seededRandom";
 
 interface PoolModel {
     pulumiName: string;

@@ -12,8 +12,8 @@ import { limitRangeDefaultsCoverQuota } from "../../policy/policies/limitRangeDe
 import { SettingsError } from "../../stacks/problems";
 import { validateSettings } from "../../stacks/validation";
 import { Editable, readStackConfig } from "../harness/stackConfig";
-import { stackViolations } from "./harness";
-import { configMap, limitRange, resourceQuota } from "./resources";
+import { stackViolations } from "../harness/policy/harness";
+import { configMap, limitRange, resourceQuota } from "../harness/policy/resources";
 
 interface Case {
     title: string;

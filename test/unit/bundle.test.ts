@@ -1,4 +1,4 @@
-// The bundler that builds the program (scripts/build-program.js) and the pack (policy/build.js):
+// The bundler that builds the program (program/build.js) and the pack (policy/build.js):
 // a build is redone exactly when a file it read is newer, and a copy without sources keeps its bundle.
 
 import * as assert from "assert";

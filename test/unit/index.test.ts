@@ -10,7 +10,7 @@ import {
     runProgram,
     stackSettings,
 } from "../harness/program";
-import { addressReport } from "../../scripts/addresses";
+import { addressReport } from "../../cli/addresses";
 import { Editable, projectRoot } from "../harness/stackConfig";
 
 describe("program (index.ts)", () => {

@@ -1,5 +1,6 @@
 // The layout's rules, checked on the imports of every source file: lib/ is pure and shared, the
-// pack stands alone, and components take what they are given.
+// pack stands alone, components take what they are given, and what only development uses (hack/:
+// the toolchain, the local cluster and its harness, the demo, the bench) stays out of the product.
 
 import * as assert from "assert";
 import * as fs from "fs";
@@ -56,6 +57,36 @@ describe("layout", () => {
             importsMatching("policy", (target) => inside("stacks")(target) || inside("components")(target)),
             [],
         );
+    });
+
+    it("the policy pack imports lib/, its own files and packages, nothing else of the project", () => {
+        const project = ["lib", "policy"];
+        assert.deepStrictEqual(
+            importsMatching(
+                "policy",
+                (target) =>
+                    !target.startsWith("@") &&
+                    target.includes("/") &&
+                    !project.some((folder) => inside(folder)(target)),
+            ),
+            [],
+        );
+    });
+
+    it("only hack/ and test/ import hack/, the development folder; hack/ imports nothing of test/", () => {
+        const product = ["index.ts", "components", "lib", "stacks", "policy", "cli"];
+        assert.ok(importsOf("hack/demo.ts").includes("hack/cluster/cluster"));
+        assert.deepStrictEqual(
+            product.flatMap((folder) =>
+                folder.endsWith(".ts")
+                    ? importsOf(folder)
+                          .filter(inside("hack"))
+                          .map((target) => `${folder} imports ${target}`)
+                    : importsMatching(folder, inside("hack")),
+            ),
+            [],
+        );
+        assert.deepStrictEqual(importsMatching("hack", inside("test")), []);
     });
 
     it("components import lib/ and each other, never stacks/ or the pack", () => {

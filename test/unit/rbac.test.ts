@@ -26,7 +26,7 @@ interface RbacObject {
 
 function objectsOf(file: string): RbacObject[] {
     return yaml
-        .loadAll(fs.readFileSync(path.join(projectRoot, "scripts", file), "utf8"))
+        .loadAll(fs.readFileSync(path.join(projectRoot, "cli", file), "utf8"))
         .filter((object): object is RbacObject => object !== null && typeof object === "object");
 }
 

@@ -3,7 +3,7 @@
 // must find every chart, image and toolchain version, with the value the file holds. And pins that
 // must move together (a chart, the controller the tests run, the fixture chart, the image the
 // node runs) agree, so a bump of one of them fails here until the rest follow.
-// renovate-config-validator (scripts/lint-ci-files.sh) checks the config's own schema.
+// renovate-config-validator (hack/lint-ci-files.sh) checks the config's own schema.
 
 import * as assert from "assert";
 import * as fs from "fs";
@@ -41,10 +41,10 @@ function filePattern(pattern: string): RegExp {
     return new RegExp(match[1]);
 }
 
-/** The repository's files a pattern can mean: top-level files and scripts/. */
+/** The repository's files a pattern can mean: top-level files and hack/. */
 const candidateFiles = [
     ...fs.readdirSync(projectRoot).filter((name) => fs.statSync(path.join(projectRoot, name)).isFile()),
-    ...fs.readdirSync(path.join(projectRoot, "scripts")).map((name) => `scripts/${name}`),
+    ...fs.readdirSync(path.join(projectRoot, "hack")).map((name) => `hack/${name}`),
 ];
 
 /** What the custom managers extract, in the order Renovate would find them. */
@@ -69,10 +69,10 @@ function extractDependencies(): Dependency[] {
     return found;
 }
 
-/** NAME=value lines of scripts/toolchain.sh. */
+/** NAME=value lines of hack/toolchain.sh. */
 function toolchainPins(): Map<string, string> {
     return new Map(
-        [...read("scripts/toolchain.sh").matchAll(/^([A-Z0-9_]+_VERSION)=(\S+)$/gm)].map((match) => [
+        [...read("hack/toolchain.sh").matchAll(/^([A-Z0-9_]+_VERSION)=(\S+)$/gm)].map((match) => [
             match[1],
             match[2],
         ]),
@@ -117,7 +117,7 @@ describe("renovate.json", () => {
 
     it("finds every toolchain version but the provider's pseudo-version, with its module", () => {
         const pins = toolchainPins();
-        const found = dependencies.filter((dependency) => dependency.file === "scripts/toolchain.sh");
+        const found = dependencies.filter((dependency) => dependency.file === "hack/toolchain.sh");
         assert.deepStrictEqual(
             found.map((dependency) => dependency.currentValue),
             [...pins].filter(([name]) => name !== "K8S_PROVIDER_MODULE_VERSION").map(([, value]) => value),
@@ -167,34 +167,31 @@ describe("pins that move together", () => {
         });
     }
 
-    // The node's images are tagged with the pins (scripts/node-images.sh takes them as *_TAG).
+    // The node's images are tagged with the pins (hack/node-images.sh takes them as *_TAG).
     const imageTags =
         /COREDNS_TAG=\$COREDNS_VERSION METALLB_TAG=\$METALLB_VERSION ARGO_TAG=\$ARGO_WORKFLOWS_VERSION/;
 
     it("the MetalLB controller and speaker the tests build and run are the chart's appVersion", () => {
         assert.strictEqual(pins.get("METALLB_VERSION"), fixtureChart("metallb").appVersion);
-        assert.match(read("scripts/toolchain.sh"), imageTags);
+        assert.match(read("hack/toolchain.sh"), imageTags);
         assert.match(
-            read("scripts/node-images.sh"),
+            read("hack/node-images.sh"),
             /METALLB_CONTROLLER_IMAGE=quay\.io\/metallb\/controller:\$\{METALLB_TAG:\?\}\n/,
         );
         assert.match(
-            read("scripts/node-images.sh"),
+            read("hack/node-images.sh"),
             /METALLB_SPEAKER_IMAGE=quay\.io\/metallb\/speaker:\$METALLB_TAG\n/,
         );
     });
 
     it("the workflow-controller and argoexec the tests build and run are the chart's appVersion", () => {
         assert.strictEqual(pins.get("ARGO_WORKFLOWS_VERSION"), fixtureChart("argo-workflows").appVersion);
-        assert.match(read("scripts/toolchain.sh"), imageTags);
+        assert.match(read("hack/toolchain.sh"), imageTags);
         assert.match(
-            read("scripts/node-images.sh"),
+            read("hack/node-images.sh"),
             /WORKFLOW_CONTROLLER_IMAGE=quay\.io\/argoproj\/workflow-controller:\$\{ARGO_TAG:\?\}\n/,
         );
-        assert.match(
-            read("scripts/node-images.sh"),
-            /ARGOEXEC_IMAGE=quay\.io\/argoproj\/argoexec:\$ARGO_TAG\n/,
-        );
+        assert.match(read("hack/node-images.sh"), /ARGOEXEC_IMAGE=quay\.io\/argoproj\/argoexec:\$ARGO_TAG\n/);
     });
 
     it("the kubernetes plugin is @pulumi/kubernetes' version", () => {

@@ -187,7 +187,7 @@ describe("AdmissionGuard", () => {
                     }),
                 {
                     message:
-                        'AdmissionGuard guard: validationActions ["Deny","Warn"] must be Deny, Warn or Audit (Deny and Warn not together)',
+                        'AdmissionGuard guard: validationActions ["Deny","Warn"] lists Deny and Warn together, which the API server refuses: Deny to refuse, [Warn] or [Warn, Audit] to let requests through with a warning',
                 },
             );
         });

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { addressReport } from "../../../scripts/addresses";
+import { addressReport } from "../../../cli/addresses";
 import {
     addressPlanOf,
     mapAddresses,

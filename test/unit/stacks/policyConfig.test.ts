@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import { policyConfigPath, policyConfigText } from "../../../scripts/policy-config";
+import { policyConfigPath, policyConfigText } from "../../../cli/policy-config";
 import { policyConfigOf } from "../../../stacks/policyConfig";
 import { RawSettings, validateSettings } from "../../../stacks/validation";
 import { Editable, readStackConfig } from "../../harness/stackConfig";
