@@ -1,5 +1,5 @@
 // The admission guard's parameters from the validated settings and the pool layout: what its rules
-// judge by (components/admissionRules.ts). Every `pulumi up` writes them before anything else, so
+// judge by (components/admissionRules/parameters.ts). Every `pulumi up` writes them before anything else, so
 // the guard always follows the settings being applied.
 
 import type { AdmissionGuardParameters } from "../components/admissionRules";
