@@ -24,7 +24,7 @@ import {
     seedReleases,
 } from "./cluster/seed";
 import { policyPackArgs, PulumiWorkspace, repositoryRoot } from "./cluster/workspace";
-import { metallbAnnotations } from "../lib/metallb/annotations";
+import { readAddressRequest, specLoadBalancerIpField } from "../lib/metallb/serviceRequest";
 
 const cluster = new Cluster();
 // Bare, `--suppress-permalink` means "false" (its optional value defaults so) and turns the link on.
@@ -78,9 +78,16 @@ async function printAllocations(): Promise<void> {
         ["SERVICE", "ADDRESS", "POOL (metallb.io/ip-allocated-from-pool)", "REQUESTED"],
         ...services.map((service) => {
             const allocation = allocationOf(service);
+            const request = readAddressRequest(
+                service.metadata.annotations ?? {},
+                service.spec.loadBalancerIP,
+            );
             const requested =
-                service.metadata.annotations?.[metallbAnnotations.loadBalancerIps[0]] ??
-                (service.spec.loadBalancerIP ? `${service.spec.loadBalancerIP} (spec.loadBalancerIP)` : "-");
+                request?.written
+                    .map(({ text, field }) =>
+                        field === specLoadBalancerIpField ? `${text} (${field})` : text,
+                    )
+                    .join(", ") || "-";
             return [
                 `${service.metadata.namespace}/${service.metadata.name}`,
                 allocation.address ?? "<pending>",

@@ -8,7 +8,8 @@ import { formatAddressRange } from "../lib/addresses/ranges";
 import { readPoolEntry } from "../lib/metallb/poolEntry";
 import { planPools } from "../lib/metallb/poolLayout";
 import { StackSettings } from "./settings";
-import { allocatedFromPoolAnnotation, metallbAnnotations } from "../lib/metallb/annotations";
+import { allocatedFromPoolAnnotation } from "../lib/metallb/annotations";
+import { readAddressRequest } from "../lib/metallb/serviceRequest";
 
 /** A pool as the stack declares it. */
 export interface PlannedPool {
@@ -34,7 +35,7 @@ export interface ServiceAddresses {
     addresses: string[];
     /** `metallb.io/ip-allocated-from-pool`: MetalLB sets it on the Services it gave addresses to. */
     allocatedFromPool?: string;
-    /** `metallb.io/loadBalancerIPs` (or its deprecated spelling), else `spec.loadBalancerIP`. */
+    /** Every requested address, wherever it is written (lib/metallb/serviceRequest.ts), each once. */
     requested: string[];
     /** `spec.loadBalancerClass`: set when another load-balancer implementation serves the Service. */
     loadBalancerClass?: string;
@@ -110,21 +111,15 @@ export function serviceAddressesOf(service: ServiceObject): ServiceAddresses | u
         return undefined;
     }
     const annotations = service.metadata?.annotations ?? {};
-    const requested =
-        annotations[metallbAnnotations.loadBalancerIps[0]] ??
-        annotations[metallbAnnotations.loadBalancerIps[1]] ??
-        service.spec.loadBalancerIP ??
-        "";
+    const request = readAddressRequest(annotations, service.spec.loadBalancerIP);
     return {
         service: `${service.metadata?.namespace ?? ""}/${service.metadata?.name ?? ""}`,
         addresses: (service.status?.loadBalancer?.ingress ?? []).flatMap((entry) =>
             entry.ip ? [entry.ip] : [],
         ),
         allocatedFromPool: annotations[allocatedFromPoolAnnotation],
-        requested: requested
-            .split(",")
-            .map((text) => text.trim())
-            .filter((text) => text !== ""),
+        // Each requested value once, wherever it is written (MetalLB refuses a request written twice).
+        requested: [...new Set((request?.written ?? []).map(({ text }) => text))],
         loadBalancerClass: service.spec.loadBalancerClass,
     };
 }

@@ -5,6 +5,7 @@
 // and for a v4 Chart whose values arrive without rendered objects (see helmCharts.ts).
 
 import { IpAddress, parseIp } from "../../lib/addresses/ip";
+import { AnnotationUse, readAddressRequest, specLoadBalancerIpField } from "../../lib/metallb/serviceRequest";
 import { HelmInstall, readHelmInstalls } from "./helmCharts";
 import {
     describe,
@@ -15,7 +16,6 @@ import {
     readObject,
     stringMap,
 } from "./kubernetes";
-import { metallbAnnotations } from "./metallb";
 import { arrayAt, isRecord, isUnknown, recordAt, stringAt } from "./plainValues";
 
 export interface RequestedAddress {
@@ -24,11 +24,6 @@ export interface RequestedAddress {
     text: string;
     /** Where it is written: `annotation metallb.io/loadBalancerIPs`, `spec.loadBalancerIP`, ... */
     source: string;
-}
-
-export interface AnnotationUse {
-    key: string;
-    value: string;
 }
 
 export interface LoadBalancerRequest {
@@ -51,18 +46,6 @@ export interface LoadBalancerRequest {
     service?: { name: string; namespace: string };
 }
 
-function firstAnnotation(
-    annotations: Record<string, string>,
-    keys: readonly string[],
-): AnnotationUse | undefined {
-    for (const key of keys) {
-        if (annotations[key] !== undefined) {
-            return { key, value: annotations[key] };
-        }
-    }
-    return undefined;
-}
-
 function buildRequest(
     owner: KubernetesObject,
     description: string,
@@ -71,23 +54,14 @@ function buildRequest(
     specLoadBalancerIp: string | undefined,
     service: { name: string; namespace: string } | undefined,
 ): LoadBalancerRequest | undefined {
-    const addressAnnotations = metallbAnnotations.loadBalancerIps
-        .filter((key) => annotations[key] !== undefined)
-        .map((key) => ({ key, value: annotations[key] }));
-    const written = [
-        ...(specLoadBalancerIp ? [{ text: specLoadBalancerIp, source: paths.specFieldPath }] : []),
-        ...addressAnnotations.flatMap((annotation) =>
-            annotation.value
-                .split(",")
-                .map((text) => ({ text, source: paths.annotationSource(annotation.key) })),
-        ),
-    ]
-        .map(({ text, source }) => ({ text: text.trim(), source }))
-        .filter(({ text }) => text !== "");
-    const pinnedPool = firstAnnotation(annotations, metallbAnnotations.addressPool);
-    if (written.length === 0 && !pinnedPool) {
+    const request = readAddressRequest(annotations, specLoadBalancerIp);
+    if (!request) {
         return undefined;
     }
+    const written = request.written.map(({ text, field }) => ({
+        text,
+        source: field === specLoadBalancerIpField ? paths.specFieldPath : paths.annotationSource(field),
+    }));
     const addresses: RequestedAddress[] = [];
     const invalid: { text: string; source: string }[] = [];
     const seen = new Set<string>();
@@ -110,9 +84,9 @@ function buildRequest(
         addresses,
         invalid,
         specLoadBalancerIp: specLoadBalancerIp || undefined,
-        addressAnnotations,
-        pinnedPool,
-        sharingKey: firstAnnotation(annotations, metallbAnnotations.allowSharedIp)?.value,
+        addressAnnotations: request.addressAnnotations,
+        pinnedPool: request.pinnedPool,
+        sharingKey: request.sharingKey,
         service,
     };
 }
