@@ -8,7 +8,10 @@
 // github.com/mikioh/ipaddr.Summarize. test/policy/metallbParity.data.ts holds MetalLB's own
 // verdicts on its test cases and on probes, and the tests compare this module with them.
 
-import { familyBits, formatIp, IpAddress, IpFamily, IpRange } from "../addresses/ip";
+import { goQuote, goTrimSpace, quoteForPerson } from "../addresses/goText";
+import { familyBits, formatIp, IpAddress, IpFamily, IpRange, ParsedAddress, readIp } from "../addresses/ip";
+
+export { goQuote, goTrimSpace, quoteForPerson };
 import { formatAddressRange } from "../addresses/ranges";
 
 /**
@@ -53,76 +56,6 @@ export type PoolEntryReading = AcceptedEntry | RejectedEntry;
 
 const ipv4MappedPrefix = 0xffffn;
 
-// unicode.IsSpace, which strings.TrimSpace uses: not the same set as JavaScript's trim (Go trims
-// U+0085 and keeps U+FEFF).
-const goSpaces = new Set([
-    0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005,
-    0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
-]);
-
-/** strings.TrimSpace. */
-export function goTrimSpace(text: string): string {
-    let start = 0;
-    let end = text.length;
-    while (start < end && goSpaces.has(text.charCodeAt(start))) {
-        start++;
-    }
-    while (end > start && goSpaces.has(text.charCodeAt(end - 1))) {
-        end--;
-    }
-    return text.slice(start, end);
-}
-
-const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
-const namedEscapes: Record<string, string> = {
-    "\x07": "\\a",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\v": "\\v",
-    '"': '\\"',
-    "\\": "\\\\",
-};
-
-/** Go's %q (strconv.Quote), so messages quote entries exactly as MetalLB's errors do. */
-export function goQuote(text: string): string {
-    let quoted = '"';
-    for (const character of text) {
-        const code = character.codePointAt(0)!;
-        if (namedEscapes[character]) {
-            quoted += namedEscapes[character];
-        } else if ((code >= 0x20 && code < 0x7f) || (code >= 0xa0 && printable.test(character))) {
-            quoted += character;
-        } else if (code < 0x20 || code === 0x7f) {
-            quoted += `\\x${code.toString(16).padStart(2, "0")}`;
-        } else if (code >= 0xd800 && code <= 0xdfff) {
-            // A lone surrogate cannot reach Go: its JSON decoder turns one into U+FFFD.
-            quoted += "\ufffd";
-        } else if (code < 0x10000) {
-            quoted += `\\u${code.toString(16).padStart(4, "0")}`;
-        } else {
-            quoted += `\\U${code.toString(16).padStart(8, "0")}`;
-        }
-    }
-    return `${quoted}"`;
-}
-
-/** goQuote for messages to a person: a very long text is cut, with its length said. */
-export function quoteForPerson(text: string): string {
-    return text.length <= 64 ? goQuote(text) : `${goQuote(text.slice(0, 48))}... (${text.length} characters)`;
-}
-
-interface ParsedAddress {
-    /** As written: 4 for dotted IPv4, 6 for anything with a colon (IPv4-mapped included). */
-    written: IpFamily;
-    /** The address in its written width (128 bits for `::ffff:10.0.0.1`). */
-    raw: bigint;
-}
-
-type AddressParse = { address: ParsedAddress } | { problem: string };
-
 function isMapped(raw: bigint): boolean {
     return raw >> 32n === ipv4MappedPrefix;
 }
@@ -133,161 +66,6 @@ function familyOf(address: ParsedAddress): { family: IpFamily; value: bigint } {
         return { family: 4, value: address.raw & 0xffffffffn };
     }
     return { family: address.written, value: address.raw };
-}
-
-function unexpected(text: string, index: number): string {
-    const character = String.fromCodePoint(text.codePointAt(index)!);
-    return goSpaces.has(character.charCodeAt(0))
-        ? `it has whitespace (${goQuote(character)}) inside`
-        : `it has an unexpected character ${goQuote(character)}`;
-}
-
-/** netip's parseIPv4Fields: four decimal octets, no leading zeros, none above 255. */
-function parseIpv4(text: string): { value: bigint } | { problem: string } {
-    let value = 0n;
-    let octet = 0;
-    let digits = 0;
-    let dots = 0;
-    for (let index = 0; index < text.length; index++) {
-        const code = text.charCodeAt(index);
-        if (code >= 0x30 && code <= 0x39) {
-            if (digits === 1 && octet === 0) {
-                return {
-                    problem:
-                        "an octet has a leading zero, which MetalLB refuses (some tools read 010 as octal)",
-                };
-            }
-            octet = octet * 10 + code - 0x30;
-            digits++;
-            if (octet > 255) {
-                return { problem: "an octet is above 255" };
-            }
-        } else if (code === 0x2e) {
-            if (index === 0 || index === text.length - 1 || text.charCodeAt(index - 1) === 0x2e) {
-                return { problem: "it has an empty octet" };
-            }
-            if (dots === 3) {
-                return { problem: "it has more than four octets" };
-            }
-            value = (value << 8n) | BigInt(octet);
-            dots++;
-            octet = 0;
-            digits = 0;
-        } else {
-            return { problem: unexpected(text, index) };
-        }
-    }
-    if (dots < 3) {
-        return { problem: "it has fewer than four octets" };
-    }
-    return { value: (value << 8n) | BigInt(octet) };
-}
-
-function hexDigit(code: number): number {
-    if (code >= 0x30 && code <= 0x39) {
-        return code - 0x30;
-    }
-    const lower = code | 0x20;
-    return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
-}
-
-/** netip's parseIPv6 (groups of at most four hex digits, one `::`, a dotted IPv4 tail), zones refused as net.ParseIP does. */
-function parseIpv6(text: string): AddressParse {
-    const zone = text.indexOf("%");
-    if (zone >= 0) {
-        return {
-            problem: `it has a zone (${quoteForPerson(text.slice(zone))}), which MetalLB does not accept`,
-        };
-    }
-    const groups: bigint[] = [];
-    let ellipsisAt = -1;
-    let index = 0;
-    if (text.startsWith("::")) {
-        ellipsisAt = 0;
-        index = 2;
-    }
-    while (index < text.length) {
-        let end = index;
-        let group = 0;
-        for (; end < text.length && hexDigit(text.charCodeAt(end)) >= 0; end++) {
-            if (end - index === 4) {
-                return { problem: "a group has more than four hex digits" };
-            }
-            group = group * 16 + hexDigit(text.charCodeAt(end));
-        }
-        if (end === index) {
-            return {
-                problem:
-                    text[index] === ":" || text[index] === "."
-                        ? "it has an empty group"
-                        : unexpected(text, index),
-            };
-        }
-        if (text[end] === ".") {
-            if (ellipsisAt < 0 && groups.length !== 6) {
-                return { problem: "an embedded IPv4 address must take the place of the last two groups" };
-            }
-            if (groups.length > 6) {
-                return { problem: "it has more than eight groups" };
-            }
-            const tail = parseIpv4(text.slice(index));
-            if ("problem" in tail) {
-                return { problem: `its IPv4 part ${quoteForPerson(text.slice(index))}: ${tail.problem}` };
-            }
-            groups.push(tail.value >> 16n, tail.value & 0xffffn);
-            index = text.length;
-            break;
-        }
-        groups.push(BigInt(group));
-        index = end;
-        if (index === text.length) {
-            break;
-        }
-        if (text[index] !== ":") {
-            return { problem: unexpected(text, index) };
-        }
-        if (index + 1 === text.length) {
-            return { problem: "it ends with a single colon" };
-        }
-        index++;
-        if (text[index] === ":") {
-            if (ellipsisAt >= 0) {
-                return { problem: "it has more than one ::" };
-            }
-            ellipsisAt = groups.length;
-            index++;
-        }
-        if (groups.length === 8) {
-            return { problem: "it has more than eight groups" };
-        }
-    }
-    if (groups.length < 8) {
-        if (ellipsisAt < 0) {
-            return { problem: "it has fewer than eight groups and no ::" };
-        }
-        groups.splice(ellipsisAt, 0, ...Array<bigint>(8 - groups.length).fill(0n));
-    } else if (ellipsisAt >= 0) {
-        return { problem: "its :: stands for no group (a :: replaces at least one group of zeros)" };
-    }
-    return { address: { written: 6, raw: groups.reduce((value, group) => (value << 16n) | group, 0n) } };
-}
-
-/** netip.ParseAddr as net.ParseIP uses it: the first `.` or `:` decides the family. */
-function parseAddress(text: string): AddressParse {
-    for (let index = 0; index < text.length; index++) {
-        const character = text[index];
-        if (character === ".") {
-            const parsed = parseIpv4(text);
-            return "problem" in parsed ? parsed : { address: { written: 4, raw: parsed.value } };
-        }
-        if (character === ":") {
-            return parseIpv6(text);
-        }
-        if (character === "%") {
-            break;
-        }
-    }
-    return { problem: text === "" ? "it is empty" : "it is neither an IPv4 nor an IPv6 address" };
 }
 
 /** How net.IP's String() prints an address (IPv4-mapped ones in dotted form). */
@@ -337,14 +115,14 @@ function readCidr(text: string): PoolEntryReading {
     if (slash < 0) {
         return rejectCidr(
             text,
-            "address" in parseAddress(trimmed)
+            "address" in readIp(trimmed)
                 ? "it is a single address; MetalLB takes CIDRs and start-end ranges only"
                 : "it is neither a CIDR (address/prefix length) nor a start-end range (first-last)",
         );
     }
     const addressText = text.slice(0, slash);
     const prefixText = text.slice(slash + 1);
-    const parsed = parseAddress(addressText);
+    const parsed = readIp(addressText);
     if ("problem" in parsed) {
         return rejectCidr(text, `${quoteForPerson(addressText)} is not an IP address: ${parsed.problem}`);
     }
@@ -406,7 +184,7 @@ function readRange(text: string): PoolEntryReading {
     const dash = text.indexOf("-");
     const startText = text.slice(0, dash);
     const endText = text.slice(dash + 1);
-    const start = parseAddress(goTrimSpace(startText));
+    const start = readIp(goTrimSpace(startText));
     if ("problem" in start) {
         return {
             accepted: false,
@@ -414,7 +192,7 @@ function readRange(text: string): PoolEntryReading {
             metallbError: `invalid IP range ${goQuote(text)}: invalid start IP ${goQuote(startText)}`,
         };
     }
-    const end = parseAddress(goTrimSpace(endText));
+    const end = readIp(goTrimSpace(endText));
     if ("problem" in end) {
         const extraDash = endText.includes("-") ? ` (a range has exactly one "-")` : "";
         return {
@@ -494,7 +272,7 @@ function suggestSpelling(text: string): string | undefined {
                 .join("."),
         );
     if (!candidate.includes("-") && !candidate.includes("/")) {
-        const single = parseAddress(candidate);
+        const single = readIp(candidate);
         if ("address" in single) {
             candidate = `${candidate}/${familyBits[single.address.written]}`;
         }
@@ -503,8 +281,8 @@ function suggestSpelling(text: string): string | undefined {
         const dash = candidate.indexOf("-");
         const [startText, endText] = [candidate.slice(0, dash), candidate.slice(dash + 1)];
         candidate = `${goTrimSpace(startText)}-${goTrimSpace(endText)}`;
-        const start = parseAddress(goTrimSpace(startText));
-        const end = parseAddress(goTrimSpace(endText));
+        const start = readIp(goTrimSpace(startText));
+        const end = readIp(goTrimSpace(endText));
         if ("address" in start && "address" in end) {
             const [first, last] = [familyOf(start.address), familyOf(end.address)];
             if (first.family === last.family && first.value > last.value) {
