@@ -7,9 +7,9 @@
 
 import * as assert from "assert";
 import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
+import { readManifest } from "../harness/manifests";
 import { apiMessageOf, Cluster, KubernetesObject } from "../../hack/cluster/cluster";
 import { CommandResult, run } from "../../hack/cluster/commands";
 import { waitForGuard } from "./guard";
@@ -123,9 +123,7 @@ describe("what preview, analyze and the audit each see", function () {
 
     describe("with get and list only (cli/audit-rbac.yaml)", () => {
         let kubeconfig: string;
-        const rbac = yaml.loadAll(
-            fs.readFileSync(path.join(repositoryRoot, "cli/audit-rbac.yaml"), "utf8"),
-        ) as KubernetesObject[];
+        const rbac: KubernetesObject[] = readManifest("cli/audit-rbac.yaml");
 
         /** Binds a ClusterRole to the auditor ServiceAccount, in a binding of the role's name. */
         const bindToAuditor = (role: string) =>

@@ -13,12 +13,12 @@
 
 import * as assert from "assert";
 import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
+import { readManifest } from "../harness/manifests";
 import { Cluster, KubernetesObject, ObjectReference } from "../../hack/cluster/cluster";
 import { run } from "../../hack/cluster/commands";
-import { localStack, PulumiWorkspace, repositoryRoot } from "../../hack/cluster/workspace";
+import { localStack, PulumiWorkspace } from "../../hack/cluster/workspace";
 
 const project = "homelab-platform";
 const nodeName = "homelab-node";
@@ -367,9 +367,7 @@ describe("npm run preflight on the local cluster", function () {
     });
 
     describe("with get and list only (cli/preflight-rbac.yaml)", () => {
-        const rbac = yaml.load(
-            fs.readFileSync(path.join(repositoryRoot, "cli/preflight-rbac.yaml"), "utf8"),
-        ) as KubernetesObject;
+        const [rbac]: KubernetesObject[] = readManifest("cli/preflight-rbac.yaml");
         const account = {
             apiVersion: "v1",
             kind: "ServiceAccount",

@@ -5,12 +5,12 @@
 
 import * as assert from "assert";
 import * as fs from "fs";
-import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { Cluster, KubernetesObject } from "../../hack/cluster/cluster";
+import { readManifest } from "../harness/manifests";
 import { run } from "../../hack/cluster/commands";
-import { localStack, policyPackArgs, PulumiWorkspace, repositoryRoot } from "../../hack/cluster/workspace";
+import { localStack, policyPackArgs, PulumiWorkspace } from "../../hack/cluster/workspace";
 
 const project = "homelab-platform";
 
@@ -24,12 +24,6 @@ interface PreviewReport {
     diagnostics?: { severity: string; message: string }[];
 }
 
-function rbacObjects(file: string): KubernetesObject[] {
-    return yaml
-        .loadAll(fs.readFileSync(path.join(repositoryRoot, "cli", file), "utf8"))
-        .filter((object): object is KubernetesObject => object !== null && typeof object === "object");
-}
-
 const referenceOf = (object: KubernetesObject) => ({
     apiVersion: object.apiVersion,
     kind: object.kind,
@@ -39,7 +33,7 @@ const referenceOf = (object: KubernetesObject) => ({
 
 describe("the preview credential (cli/preview-rbac.yaml)", function () {
     const cluster = new Cluster();
-    const objects = [...rbacObjects("preflight-rbac.yaml"), ...rbacObjects("preview-rbac.yaml")];
+    const objects = [...readManifest("cli/preflight-rbac.yaml"), ...readManifest("cli/preview-rbac.yaml")];
     const account = objects.find((object) => object.kind === "ServiceAccount")!;
     let workspace: PulumiWorkspace;
     let kubeconfig: string;

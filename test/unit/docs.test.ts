@@ -36,7 +36,7 @@ function prose(text: string): string[] {
 }
 
 /** GitHub's id for a heading: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
-export function headingIds(text: string): Set<string> {
+function headingIds(text: string): Set<string> {
     const ids = new Set<string>();
     const seen = new Map<string, number>();
     let fenced = false;

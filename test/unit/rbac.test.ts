@@ -4,10 +4,8 @@
 // (test/integration/preflight.test.ts, previewCredential.test.ts).
 
 import * as assert from "assert";
-import * as fs from "fs";
-import * as yaml from "js-yaml";
-import * as path from "path";
-import { projectRoot, readStackConfig } from "../harness/stackConfig";
+import { readManifest } from "../harness/manifests";
+import { readStackConfig } from "../harness/stackConfig";
 
 interface Rule {
     apiGroups?: string[];
@@ -25,9 +23,7 @@ interface RbacObject {
 }
 
 function objectsOf(file: string): RbacObject[] {
-    return yaml
-        .loadAll(fs.readFileSync(path.join(projectRoot, "cli", file), "utf8"))
-        .filter((object): object is RbacObject => object !== null && typeof object === "object");
+    return readManifest(`cli/${file}`) as RbacObject[];
 }
 
 const readOnlyFiles = ["preflight-rbac.yaml", "audit-rbac.yaml", "preview-rbac.yaml"];
