@@ -11,12 +11,12 @@ import * as k8s from "@kubernetes/client-node";
 import * as path from "path";
 import {
     addressMapTitle,
-    addressPlanOf,
     mapAddresses,
     renderAddressMap,
     ServiceAddresses,
     serviceAddressesOf,
-} from "../stacks/addressMap";
+} from "./addressMap";
+import { addressPlanOf } from "../stacks/addressPlan";
 import { readStackFiles } from "../stacks/stackFiles";
 import { validateSettings } from "../stacks/validation";
 

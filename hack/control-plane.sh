@@ -637,6 +637,10 @@ run_inside() {
 
   export KUBECONFIG="$DIR/kubeconfig" HOMELAB_IMPORTED_IMAGE="$IMPORTED_IMAGE" \
     HOMELAB_LAN_HOST_NETNS="$LAN_HOST_NETNS" HOMELAB_NODE_IP="$NODE_IP" HOMELAB_LAN_HOST_IP="$LAN_HOST_IP"
+  # What the command writes to temporary files (Pulumi workspaces, Helm values, adoption backups)
+  # stays in the cluster's folder and goes with it.
+  mkdir -p "$DIR/tmp"
+  export TMPDIR="$DIR/tmp"
   # In the background so a signal to this script is handled at once; stdin is passed on
   # explicitly (background jobs otherwise read /dev/null).
   "$@" <&0 &

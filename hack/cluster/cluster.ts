@@ -127,6 +127,24 @@ export class Cluster {
         return plain(response.body, reference.apiVersion, reference.kind);
     }
 
+    /** Only asks the API server whether it would apply a JSON merge patch; returns its warnings. */
+    async mergePatchDryRun(reference: ObjectReference, patch: KubernetesObject): Promise<string[]> {
+        const target = Cluster.spec(reference);
+        const { response } = await this.client.patch(
+            {
+                ...target,
+                ...patch,
+                metadata: { ...patch.metadata, ...target.metadata },
+            } as k8s.KubernetesObject,
+            undefined,
+            "All",
+            undefined,
+            undefined,
+            { headers: { "Content-Type": k8s.PatchUtils.PATCH_FORMAT_JSON_MERGE_PATCH } },
+        );
+        return warningsOf(response.headers);
+    }
+
     /**
      * Writes a Service's status through its status subresource, as a load-balancer controller
      * does (a JSON merge patch).

@@ -48,4 +48,8 @@ describe("the host after the local clusters", () => {
     nothingNew("iptables", "iptables rule");
     nothingNew("clusterProcesses", "process of a cluster");
     nothingNew("clusterFolders", "cluster folder");
+    nothingNew(
+        "temporaryFiles",
+        "temporary file of the tests (a workspace, Helm values, a backup, a kubeconfig)",
+    );
 });

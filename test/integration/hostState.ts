@@ -56,7 +56,12 @@ export interface HostState {
     iptables: string[];
     clusterProcesses: string[];
     clusterFolders: string[];
+    /** What the tests, the demo and the bench (and the pulumi they run) leave in temporary files. */
+    temporaryFiles: string[];
 }
+
+/** The names the tests, the demo and the bench give their temporary files and folders. */
+const temporaryFileNames = /^(homelab-|preview-|auditor-|preflight-|toolchain-|pulumi-node-pipes)/;
 
 export function hostState(): HostState {
     const cgroupRoot = "/sys/fs/cgroup";
@@ -112,6 +117,10 @@ export function hostState(): HostState {
         clusterFolders: fs
             .readdirSync(process.env.TMPDIR ?? "/tmp")
             .filter((name) => name.startsWith("control-plane."))
+            .sort(),
+        temporaryFiles: fs
+            .readdirSync(process.env.TMPDIR ?? "/tmp")
+            .filter((name) => temporaryFileNames.test(name))
             .sort(),
     };
 }

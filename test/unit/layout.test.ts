@@ -89,6 +89,14 @@ describe("layout", () => {
         assert.deepStrictEqual(importsMatching("hack", inside("test")), []);
     });
 
+    it("the settings model and the components never import cli/, the operator's commands", () => {
+        assert.ok(importsOf("index.ts").includes("cli/addressMap"));
+        assert.deepStrictEqual(
+            ["stacks", "components"].flatMap((folder) => importsMatching(folder, inside("cli"))),
+            [],
+        );
+    });
+
     it("components import lib/ and each other, never stacks/ or the pack", () => {
         assert.deepStrictEqual(
             importsMatching("components", (target) => inside("stacks")(target) || inside("policy")(target)),

@@ -2,13 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { addressReport } from "../../../cli/addresses";
-import {
-    addressPlanOf,
-    mapAddresses,
-    renderAddressMap,
-    ServiceObject,
-    serviceAddressesOf,
-} from "../../../stacks/addressMap";
+import { mapAddresses, renderAddressMap, ServiceObject, serviceAddressesOf } from "../../../cli/addressMap";
+import { addressPlanOf } from "../../../stacks/addressPlan";
 import { validateSettings } from "../../../stacks/validation";
 import { projectRoot, readStackConfig } from "../../harness/stackConfig";
 

@@ -1,31 +1,13 @@
-// Which address of the LAN is whose: the address plan the settings declare (pools, reserved
-// addresses, what is left to the LAN's hosts) and, when a cluster was read, what MetalLB actually
-// allocated to which Service. Rendered as one table and a strip of one line per /24, for a
-// terminal or a pull request comment. Pure: no Pulumi, no Kubernetes client.
+// Which address of the LAN is whose: a stack's address plan (stacks/addressPlan.ts) and, when a
+// cluster was read, what MetalLB actually allocated to which Service. Rendered as one table and a
+// strip of one line per /24, for a terminal or a pull request comment: what `npm run addresses`
+// prints, and the stack's `addressPlan` output. Pure: no Pulumi, no Kubernetes client.
 
-import { formatIp, IpAddress, IpRange, parseCidr, parseIp } from "../lib/addresses/ip";
+import { formatIp, IpAddress, IpRange, parseIp } from "../lib/addresses/ip";
 import { formatAddressRange } from "../lib/addresses/ranges";
-import { readPoolEntry } from "../lib/metallb/poolEntry";
-import { planPools } from "../lib/metallb/poolLayout";
-import { StackSettings } from "./settings";
 import { allocatedFromPoolAnnotation } from "../lib/metallb/annotations";
 import { readAddressRequest } from "../lib/metallb/serviceRequest";
-
-/** A pool as the stack declares it. */
-export interface PlannedPool {
-    name: string;
-    autoAssign: boolean;
-    ranges: IpRange[];
-    /** Who a reserved pool is for, e.g. `ingress release ingress-nginx/ingress-nginx`. */
-    reservedFor?: string;
-}
-
-/** The LAN as the settings divide it: its range and MetalLB's pools in it (the address map's plan). */
-export interface LanAddressPlan {
-    lanCidr: string;
-    lan: IpRange;
-    pools: PlannedPool[];
-}
+import { LanAddressPlan, PlannedPool } from "../stacks/addressPlan";
 
 /** What the cluster reports about one LoadBalancer Service. */
 export interface ServiceAddresses {
@@ -63,46 +45,6 @@ export interface AddressMap {
     /** One line per /24 that holds a pool or an address in use; 4 addresses a character. */
     strip: string[];
     summary: string;
-}
-
-/** The plan of a validated stack: the general pool split around the reservations, as declared. */
-export function addressPlanOf(settings: StackSettings): LanAddressPlan {
-    const lan = parseCidr(settings.network.lanCidr);
-    if (!lan) {
-        throw new Error(
-            `network.lanCidr "${settings.network.lanCidr}" is not a CIDR (validate the settings first)`,
-        );
-    }
-    const ranges = (addresses: string[]) =>
-        addresses.map((text) => {
-            const reading = readPoolEntry(text);
-            if (!reading.accepted || !reading.range) {
-                throw new Error(`pool address "${text}" is not a range (validate the settings first)`);
-            }
-            return reading.range;
-        });
-    const ingress = settings.ingress;
-    const pools = planPools(settings.metallb);
-    return {
-        lanCidr: settings.network.lanCidr,
-        lan,
-        pools: [
-            {
-                name: pools.generalPool.name,
-                autoAssign: true,
-                ranges: ranges(pools.generalPool.addresses),
-            },
-            ...pools.reservedPools.map((pool) => ({
-                name: pool.name,
-                autoAssign: false,
-                ranges: ranges(pool.addresses),
-                reservedFor:
-                    pool.name === ingress.reservation
-                        ? `ingress release ${ingress.namespace}/${ingress.releaseName}`
-                        : undefined,
-            })),
-        ],
-    };
 }
 
 /** A LoadBalancer Service's addresses and requests; undefined for other Service types. */
