@@ -20,7 +20,7 @@ ts-node test/integration/hostState.ts >"$HOMELAB_HOST_STATE_BEFORE"
 status=0
 for suite in "${@:-fresh-cluster seed-migration}"; do
   for name in $suite; do
-    printf '\n== integration suite %s, on a cluster of its own\n' "$name"
+    printf '\n== integration suite %s, on a cluster of its own (%s)\n' "$name" "$(date +%T)"
     code=0
     bash hack/control-plane.sh run -- mocha --config "test/integration/.mocharc.$name.json" || code=$?
     if ((code)); then
@@ -30,7 +30,7 @@ for suite in "${@:-fresh-cluster seed-migration}"; do
     fi
   done
 done
-printf '\n== the host, after the clusters\n'
+printf '\n== the host, after the clusters (%s)\n' "$(date +%T)"
 code=0
 mocha --config test/integration/.mocharc.host.json || code=$?
 ((status)) || status=$code

@@ -10,7 +10,8 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 log_dir=$(mktemp -d)
 trap 'rm -rf "$log_dir"' EXIT
 
-step() { printf '\n== %s\n' "$*"; }
+# Each heading carries the clock, so a log shows what each step took.
+step() { printf '\n== %s (%s)\n' "$*" "$(date +%T)"; }
 
 step "lint: eslint"
 eslint .
@@ -38,5 +39,6 @@ fi
 step "integration tests: pulumi CLI + local control plane"
 status=0
 bash hack/integration.sh 2>&1 | tee "$log_dir/integration.log" || status=$?
+step "done"
 summary
 exit "$status"
