@@ -1,6 +1,7 @@
 // Root hooks of the integration tests: when a test fails, print the end of every log the local
 // cluster keeps (its servers' and node's processes', and each container's as kubelet writes it),
-// so that a CI failure says what the API server, MetalLB or Argo saw.
+// so that a CI failure says what the API server, MetalLB or Argo saw. At the end, where the
+// suite's minutes went: the time of each top-level describe.
 
 import * as fs from "fs";
 import * as path from "path";
@@ -44,8 +45,38 @@ function hookFailed(suite: Suite): boolean {
     );
 }
 
+/** Milliseconds spent in each top-level describe, in the order they ran. */
+const timeByDescribe = new Map<string, number>();
+let lastMark = Date.now();
+
+/** Counts the time since the last mark toward the top-level describe that holds the test. */
+function markTime(test: Test | undefined): void {
+    let suite = test?.parent;
+    while (suite?.parent && !suite.parent.root) {
+        suite = suite.parent;
+    }
+    const now = Date.now();
+    const title = suite?.title ?? "after the last test";
+    timeByDescribe.set(title, (timeByDescribe.get(title) ?? 0) + now - lastMark);
+    lastMark = now;
+}
+
+function printTimeByDescribe(): void {
+    markTime(undefined);
+    console.log(
+        "\n  time by top-level describe (a describe's before hooks count toward it, its after hooks toward the next):",
+    );
+    for (const [title, milliseconds] of timeByDescribe) {
+        console.log(`  ${String(Math.round(milliseconds / 1000)).padStart(6)} s  ${title}`);
+    }
+}
+
 export const mochaHooks = {
+    beforeEach(this: Context): void {
+        markTime(this.currentTest);
+    },
     afterEach(this: Context): void {
+        markTime(this.currentTest);
         if ((this.currentTest as Test | undefined)?.state === "failed") {
             printControlPlaneLogs();
         }
@@ -56,5 +87,6 @@ export const mochaHooks = {
             printControlPlaneLogs();
         }
         await disposeSharedWorkspaces();
+        printTimeByDescribe();
     },
 };
