@@ -105,43 +105,40 @@ export class Cluster {
         }
     }
 
+    /** Sends a JSON merge patch of the object, as `kubectl patch --type merge` does. */
+    private sendMergePatch(
+        reference: ObjectReference,
+        patch: KubernetesObject,
+        options: { fieldManager?: string; dryRun?: boolean },
+    ) {
+        const target = Cluster.spec(reference);
+        return this.client.patch(
+            {
+                ...target,
+                ...patch,
+                metadata: { ...patch.metadata, ...target.metadata },
+            } as k8s.KubernetesObject,
+            undefined,
+            options.dryRun ? "All" : undefined,
+            options.fieldManager,
+            undefined,
+            { headers: { "Content-Type": k8s.PatchUtils.PATCH_FORMAT_JSON_MERGE_PATCH } },
+        );
+    }
+
     /** A JSON merge patch, as `kubectl patch --type merge` (or `kubectl edit`, by its field manager) sends it. */
     async mergePatch(
         reference: ObjectReference,
         patch: KubernetesObject,
         fieldManager?: string,
     ): Promise<KubernetesObject> {
-        const target = Cluster.spec(reference);
-        const response = await this.client.patch(
-            {
-                ...target,
-                ...patch,
-                metadata: { ...patch.metadata, ...target.metadata },
-            } as k8s.KubernetesObject,
-            undefined,
-            undefined,
-            fieldManager,
-            undefined,
-            { headers: { "Content-Type": k8s.PatchUtils.PATCH_FORMAT_JSON_MERGE_PATCH } },
-        );
+        const response = await this.sendMergePatch(reference, patch, { fieldManager });
         return plain(response.body, reference.apiVersion, reference.kind);
     }
 
     /** Only asks the API server whether it would apply a JSON merge patch; returns its warnings. */
     async mergePatchDryRun(reference: ObjectReference, patch: KubernetesObject): Promise<string[]> {
-        const target = Cluster.spec(reference);
-        const { response } = await this.client.patch(
-            {
-                ...target,
-                ...patch,
-                metadata: { ...patch.metadata, ...target.metadata },
-            } as k8s.KubernetesObject,
-            undefined,
-            "All",
-            undefined,
-            undefined,
-            { headers: { "Content-Type": k8s.PatchUtils.PATCH_FORMAT_JSON_MERGE_PATCH } },
-        );
+        const { response } = await this.sendMergePatch(reference, patch, { dryRun: true });
         return warningsOf(response.headers);
     }
 

@@ -65,6 +65,7 @@ const temporaryFileNames = /^(homelab-|preview-|auditor-|preflight-|toolchain-|p
 
 export function hostState(): HostState {
     const cgroupRoot = "/sys/fs/cgroup";
+    const temporaryEntries = fs.readdirSync(process.env.TMPDIR ?? "/tmp");
     return {
         sysctls: Object.fromEntries(
             sysctls.map((name) => [name, fs.readFileSync(path.join("/proc/sys", name), "utf8").trim()]),
@@ -114,14 +115,8 @@ export function hostState(): HostState {
                     return [];
                 }
             }),
-        clusterFolders: fs
-            .readdirSync(process.env.TMPDIR ?? "/tmp")
-            .filter((name) => name.startsWith("control-plane."))
-            .sort(),
-        temporaryFiles: fs
-            .readdirSync(process.env.TMPDIR ?? "/tmp")
-            .filter((name) => temporaryFileNames.test(name))
-            .sort(),
+        clusterFolders: temporaryEntries.filter((name) => name.startsWith("control-plane.")).sort(),
+        temporaryFiles: temporaryEntries.filter((name) => temporaryFileNames.test(name)).sort(),
     };
 }
 
