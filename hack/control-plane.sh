@@ -598,11 +598,6 @@ run_outside() {
   DIR=$(mktemp -d "${TMPDIR:-/tmp}/control-plane.XXXXXX")
   CGROUP_PARENT="homelab-${DIR##*.}"
   trap cleanup_host EXIT
-  # Another cluster starting at the same time must not save the values its kubelet has just set:
-  # the lock on this script is held until this cluster's node is Ready and the values are back.
-  exec 8<"${BASH_SOURCE[0]}"
-  flock 8
-  save_sysctls "$DIR/host-sysctls"
   make_cgroups
   # The script runs again as the first process of new network, mount and PID namespaces. As PID
   # 1 of its own PID namespace, its end (even by SIGKILL) ends everything started under it. The
@@ -611,7 +606,6 @@ run_outside() {
     unshare --net --mount --pid --fork --mount-proc --propagation private --kill-child=TERM -- \
     bash "${BASH_SOURCE[0]}" run -- "$@" <&0 &
   UNSHARE_PID=$!
-  exec 8<&-
   # unshare ignores SIGTERM and SIGINT while it waits; pass them on to the namespace's first
   # process (its only child), which stops everything and exits.
   trap 'forward_signal TERM' TERM
@@ -630,6 +624,13 @@ run_inside() {
   trap cleanup_inside EXIT
   trap 'log "interrupted; stopping"; exit 130' INT
   trap 'log "terminated; stopping"; exit 143' TERM
+  # Another cluster starting at the same time must not save the values its kubelet has just set:
+  # the lock on this script is held until this cluster's node is Ready and the values are back
+  # (start_in). The namespaces' first process holds it, not `unshare`, which lives as long as the
+  # cluster does.
+  exec 8<"${BASH_SOURCE[0]}"
+  flock 8
+  save_sysctls "$DIR/host-sysctls"
   setup_private_mounts
   setup_private_network
   start_in "$DIR"

@@ -2,33 +2,79 @@
 # Integration tests: builds or finds the toolchain, then runs each suite on a throwaway cluster of
 # its own (hack/control-plane.sh: a control plane and a real node inside private network,
 # mount and PID namespaces) with the real pulumi CLI:
-#   fresh-cluster   bad settings, `pulumi up` from nothing, idempotence, the policy pack, drift,
-#                   the admission guard, the audit, destroy, killed updates
+#   fresh-cluster   `pulumi up` from nothing, idempotence, preflight, the admission guard, the
+#                   audit, drift, recovery, the policy pack, destroy, killed updates
 #   seed-migration  the seed's cluster made with Helm, its debts reproduced on the real node, then
 #                   the migration, and DNS, quota and the reserved address observed end to end
-# Every suite runs even when an earlier one fails; then, outside every namespace, host.test.ts
-# checks that the host is as it was before the first cluster started. The exit status is the
-# first failure's.
+#   bare-cluster    a cluster the platform never reaches: its network's isolation, the toolchain
+#                   beside an installed Pulumi CLI, and bad settings refused with nothing created
+# The suites run side by side (most of a suite is waiting on controllers and readiness), each
+# writing to a log of its own that is printed whole as the suite ends; HOMELAB_SUITES_AT_ONCE=1
+# runs them one after the other. Every suite runs even when another fails; then, outside every
+# namespace, host.test.ts checks that the host is as it was before the first cluster started.
+# The exit status is the first failure's, in the order the suites are listed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
 eval "$(bash hack/toolchain.sh)"
-HOMELAB_HOST_STATE_BEFORE=$(mktemp)
-export HOMELAB_HOST_STATE_BEFORE
-trap 'rm -f "$HOMELAB_HOST_STATE_BEFORE"' EXIT
+suites=("$@")
+((${#suites[@]})) || suites=(fresh-cluster seed-migration bare-cluster)
+at_once=${HOMELAB_SUITES_AT_ONCE:-${#suites[@]}}
+[[ $at_once =~ ^[1-9][0-9]*$ ]] || {
+  echo "HOMELAB_SUITES_AT_ONCE must be a whole number of at least 1, not \"$at_once\"" >&2
+  exit 2
+}
+work=$(mktemp -d)
+export HOMELAB_HOST_STATE_BEFORE="$work/host-state"
+trap 'rm -rf "$work"' EXIT
 ts-node test/integration/hostState.ts >"$HOMELAB_HOST_STATE_BEFORE"
-status=0
-for suite in "${@:-fresh-cluster seed-migration}"; do
-  for name in $suite; do
-    printf '\n== integration suite %s, on a cluster of its own (%s)\n' "$name" "$(date +%T)"
-    code=0
-    bash hack/control-plane.sh run -- mocha --config "test/integration/.mocharc.$name.json" || code=$?
-    if ((code)); then
-      # A line test.sh counts: a suite whose cluster did not start reports no mocha figures.
-      printf 'integration suite %s FAILED (exit %s)\n' "$name" "$code"
-      ((status)) || status=$code
+
+# run_suite NAME: the suite on a cluster of its own, its output in $work/NAME.log and its exit
+# status in $work/NAME.status.
+run_suite() {
+  local code=0
+  bash hack/control-plane.sh run -- mocha --config "test/integration/.mocharc.$1.json" \
+    >"$work/$1.log" 2>&1 </dev/null || code=$?
+  echo "$code" >"$work/$1.status"
+}
+
+# show_suite NAME: its log, then (a line test.sh counts: a suite whose cluster did not start
+# reports no mocha figures) whether it failed.
+show_suite() {
+  local code
+  code=$(<"$work/$1.status")
+  printf '\n== integration suite %s, ended %s\n' "$1" "$(date +%T)"
+  cat "$work/$1.log"
+  if ((code)); then printf 'integration suite %s FAILED (exit %s)\n' "$1" "$code"; fi
+}
+
+# Suites running now: pid -> name.
+declare -A running=()
+
+# show_ended: waits for a suite to end, then shows every suite that has.
+show_ended() {
+  local pid
+  wait -n "${!running[@]}" || true
+  for pid in "${!running[@]}"; do
+    if [[ -e $work/${running[$pid]}.status ]]; then
+      show_suite "${running[$pid]}"
+      unset "running[$pid]"
     fi
   done
+}
+
+for name in "${suites[@]}"; do
+  while ((${#running[@]} >= at_once)); do show_ended; done
+  printf '\n== integration suite %s starts, on a cluster of its own (%s)\n' "$name" "$(date +%T)"
+  run_suite "$name" &
+  running[$!]=$name
+done
+while ((${#running[@]})); do show_ended; done
+
+status=0
+for name in "${suites[@]}"; do
+  code=$(<"$work/$name.status")
+  ((status)) || status=$code
 done
 printf '\n== the host, after the clusters (%s)\n' "$(date +%T)"
 code=0

@@ -1,8 +1,8 @@
 // The local stack on a fresh cluster, through the real `pulumi` CLI: the real MetalLB controller
 // validates the pools with its webhook and hands out the ingress address, Argo's workflow-controller
 // runs with the chart-rendered configuration, and the provider waits for all of it to be ready.
-// Run by hack/integration.sh inside hack/control-plane.sh, after settings.test.ts and before
-// regressions.test.ts, on the same cluster and stack.
+// The fresh-cluster suite's first file (hack/integration.sh): the files after it use the cluster and
+// stack it leaves.
 
 import * as assert from "assert";
 import * as fs from "fs";

@@ -1,5 +1,5 @@
 // Bad settings on a fresh cluster: the real CLI reports every problem and nothing is created.
-// Runs first, while the cluster holds nothing of the platform.
+// Runs in the bare-cluster suite, whose cluster never holds anything of the platform.
 
 import * as assert from "assert";
 import { Cluster } from "../../hack/cluster/cluster";
