@@ -90,7 +90,7 @@ CACHE=${HOMELAB_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/homelab-platfor
 PULUMI_HOME_DIR="$CACHE/pulumi-home"
 
 PULUMI_DIR="$CACHE/pulumi-$PULUMI_VERSION"
-NODEJS_HOST_DIR="$CACHE/pulumi-language-nodejs-sdk-$NODEJS_HOST_SDK_VERSION-runplugin-$(cksum <"$SCRIPT_DIR/toolchain/nodejs_run_plugin.go" | cut -d" " -f1)"
+NODEJS_HOST_DIR="$CACHE/pulumi-language-nodejs-sdk-$NODEJS_HOST_SDK_VERSION-runplugin-$(cat "$SCRIPT_DIR"/toolchain/nodejs_*.go | cksum | cut -d" " -f1)"
 K8S_PROVIDER_DIR="$CACHE/pulumi-resource-kubernetes-v$K8S_PROVIDER_VERSION"
 ETCD_DIR="$CACHE/etcd-$ETCD_VERSION"
 KUBERNETES_DIR="$CACHE/kubernetes-$KUBERNETES_VERSION"
@@ -280,7 +280,9 @@ build_pulumi() {
 }
 
 # The host is built from a copy of its package with our RunPlugin (hack/toolchain/
-# nodejs_run_plugin.go) in place of the "not supported" stub, so `--policy-pack ./policy` works.
+# nodejs_run_plugin.go) in place of the "not supported" stub, so `--policy-pack ./policy` works,
+# and reading Pulumi.yaml's `typescript` option from the request, where current CLIs send it
+# (nodejs_program_options.go), instead of from a flag they no longer pass.
 build_nodejs_host() {
   log "building pulumi-language-nodejs (sdk $NODEJS_HOST_SDK_VERSION, with RunPlugin)..."
   local sdk_mod sdk_dir host="$NODEJS_HOST_DIR/build/pulumi-language-nodejs"
@@ -297,7 +299,10 @@ build_nodejs_host() {
        !skip { print }
        skip && /^}/ { skip = 0 }' "$host/main.go" >"$host/main.go.new"
   mv "$host/main.go.new" "$host/main.go"
-  cp "$SCRIPT_DIR/toolchain/nodejs_run_plugin.go" "$host/"
+  sed -i 's/if host\.typescript {/if programUsesTypeScript(req, host.typescript) {/' "$host/main.go"
+  grep -q 'programUsesTypeScript(req' "$host/main.go" ||
+    die "pulumi-language-nodejs $NODEJS_HOST_SDK_VERSION no longer reads host.typescript where toolchain.sh expects"
+  cp "$SCRIPT_DIR"/toolchain/nodejs_*.go "$host/"
   {
     printf 'module homelab.local/toolchain/nodejs-host\n\n'
     wrapper_go_lines "$sdk_mod"
