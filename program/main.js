@@ -3,6 +3,7 @@
 "use strict";
 
 require("./build").buildIfStale();
-// Stack traces name the TypeScript files and lines, not the bundle's.
-process.setSourceMapsEnabled(true);
+// Stack traces name the TypeScript files and lines, not the bundle's: Pulumi's program runner
+// installs source-map-support, which reads bin/index.js.map. (Node's own source maps would add
+// nothing but the cost of mapping every module the program loads.)
 module.exports = require("../bin/index.js");
