@@ -9,11 +9,12 @@
 #   bare-cluster    a cluster the platform never reaches: its network's isolation, the toolchain
 #                   beside an installed Pulumi CLI, its language host and Pulumi.yaml's runtime
 #                   options, and bad settings refused with nothing created
-# The suites run side by side (most of a suite is waiting on controllers and readiness), each
-# writing to a log of its own that is printed whole as the suite ends; HOMELAB_SUITES_AT_ONCE=1
-# runs them one after the other. Every suite runs even when another fails; then, outside every
-# namespace, host.test.ts checks that the host is as it was before the first cluster started.
-# The exit status is the first failure's, in the order the suites are listed.
+# The suites run side by side (one suite alone leaves the cores idle while it waits on controllers
+# and readiness; side by side the run is bound by CPU, docs/benchmarks.md), each writing to a log
+# of its own that is printed whole as the suite ends; HOMELAB_SUITES_AT_ONCE=1 runs them one after
+# the other. Every suite runs even when another fails; then, outside every namespace,
+# host.test.ts checks that the host is as it was before the first cluster started. The exit
+# status is the first failure's, in the order the suites are listed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
